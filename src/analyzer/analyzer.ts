@@ -1,0 +1,521 @@
+/**
+ * The analysis state machine (SPEC §4): fed line events in order, it keeps
+ * the open heap segment's live blocks and the tests seen, and hands each test
+ * to `onTest` as soon as nothing that happens later can change it. Memory
+ * depends on live blocks and tests, never on log length: each test keeps a
+ * fixed-size timeline.
+ */
+import { formatAddress, type MemRecord } from '../protocol/records.js';
+import type { LineEvent } from './parse-line.js';
+import { parseLine } from './parse-line.js';
+import { TimelineSampler } from './timeline.js';
+import type {
+  AnalysisResult,
+  Block,
+  Diagnostic,
+  DiagnosticKind,
+  LeakSite,
+  Outcome,
+  TestResult,
+  Totals,
+} from './types.js';
+
+export interface AnalyzerOptions {
+  /** Called once per test, in order, as soon as the test is final. */
+  onTest?: (test: TestResult) => void;
+  /** Points kept per test timeline (default 120). */
+  timelinePoints?: number;
+}
+
+interface LiveBlock extends Block {
+  test: TestState;
+  persistent: boolean;
+}
+
+interface FreedBlock {
+  site: string;
+  allocSite: string;
+}
+
+interface Segment {
+  heapSize: number | null;
+  /** The test current when the segment started (null: outside any test). */
+  owner: TestState;
+  live: Map<number, LiveBlock>;
+  freed: Map<number, FreedBlock>;
+  current: number;
+  peak: number;
+}
+
+/** A test under analysis: its public result plus bookkeeping. */
+interface TestState {
+  result: TestResult;
+  /** Non-persistent blocks of this test still live in the open segment. */
+  liveBlocks: number;
+  ended: boolean;
+  /** Plain-mode test opened by a module line or result character, not yet seen doing anything. */
+  tentative: boolean;
+  /** Last segment this test ran in (to count segments once each). */
+  lastSegment: Segment | null;
+  /** Module of a plain-mode test (`PATH #k`), to give its number back if it is dropped. */
+  plainPath: string | null;
+  sampler: TimelineSampler;
+}
+
+function emptyTotals(): Totals {
+  return {
+    tests: 0,
+    segments: 0,
+    allocations: 0,
+    totalBytes: 0,
+    leaks: 0,
+    leakedBytes: 0,
+    reclaimed: 0,
+    doubleFrees: 0,
+    invalidFrees: 0,
+    persistent: 0,
+    persistentBytes: 0,
+    failedAllocations: 0,
+    peakBytes: 0,
+    peakPercent: null,
+    suppressed: 0,
+  };
+}
+
+export function percentOf(bytes: number, heapSize: number | null): number | null {
+  return heapSize === null || heapSize <= 0 ? null : (bytes / heapSize) * 100;
+}
+
+const MAX_DIAGNOSTICS = 1000;
+
+export class Analyzer {
+  private readonly onTest?: (test: TestResult) => void;
+  private readonly timelinePoints: number;
+
+  private readonly tests: TestState[] = [];
+  private readonly byName = new Map<string, TestState>();
+  /** Ended tests not yet handed out, in order. */
+  private readonly queue: TestState[] = [];
+  private current: TestState | null = null;
+  private segment: Segment | null = null;
+  private collected: number | null = null;
+  private namedTests = 0;
+  private readonly diagnostics: Diagnostic[] = [];
+  private diagnosticsDropped = 0;
+  private recordsSeen = false;
+  private noInitReported = false;
+  private lastLine = 0;
+  private readonly totals = emptyTotals();
+  /** Plain (non -v) pytest: the module whose tests are numbered `PATH #k`. */
+  private plainModule: string | null = null;
+  private readonly plainCounters = new Map<string, number>();
+
+  constructor(options: AnalyzerOptions = {}) {
+    this.onTest = options.onTest;
+    this.timelinePoints = options.timelinePoints ?? 120;
+  }
+
+  /** Feeds one raw line (without its newline). */
+  line(raw: string, lineNo: number): void {
+    const events = parseLine(raw, lineNo);
+    for (let i = 0; i < events.length; i++) this.event(events[i]);
+    this.lastLine = lineNo;
+  }
+
+  event(e: LineEvent): void {
+    switch (e.type) {
+      case 'record':
+        this.record(e.record, e.line);
+        break;
+      case 'bad-record':
+        this.diagnostic(e.line, 'bad-record', `unparseable record "${truncate(e.text)}": ${e.message}`);
+        break;
+      case 'collected':
+        this.collected = e.count;
+        break;
+      case 'test-start':
+        this.plainModule = null;
+        this.startTest(e.name, e.line, false);
+        break;
+      case 'outcome':
+        this.outcome(e.outcome, e.name);
+        break;
+      case 'module':
+        this.plainModule = e.path;
+        this.startPlainTest(e.line);
+        break;
+      case 'results':
+        if (this.plainModule !== null) {
+          for (const ch of e.chars) {
+            const t = this.current;
+            if (t) {
+              t.tentative = false;
+              setOutcome(t, RESULT_OUTCOME[ch]);
+            }
+            this.startPlainTest(e.line);
+          }
+        }
+        break;
+      case 'session-start':
+        this.closeTest();
+        this.plainModule = null;
+        this.plainCounters.clear();
+        break;
+      case 'session-end':
+        this.closeTest();
+        this.plainModule = null;
+        break;
+    }
+  }
+
+  /** Ends the input: closes the open segment (live blocks leak) and every test. */
+  finish(): AnalysisResult {
+    this.closeSegment(null);
+    this.closeTest();
+    this.flush();
+    if (!this.recordsSeen) {
+      this.diagnostic(this.lastLine, 'no-profiling', 'no memory-profiling record (==MP …) was found in the input');
+    }
+    if (this.diagnosticsDropped > 0) {
+      this.diagnostics.push({
+        line: this.lastLine,
+        kind: 'input',
+        message: `${this.diagnosticsDropped} more diagnostics not listed`,
+      });
+    }
+    return {
+      tests: this.tests.map((t) => t.result),
+      totals: this.finalTotals(),
+      diagnostics: this.diagnostics,
+      leakSites: leakSites(this.tests.map((t) => t.result)),
+      recordsSeen: this.recordsSeen,
+      linesRead: this.lastLine,
+    };
+  }
+
+  // ── tests ────────────────────────────────────────────────────────────
+
+  private startTest(name: string | null, line: number, tentative: boolean, plainPath: string | null = null): TestState {
+    this.closeTest();
+    const index = name === null ? 0 : ++this.namedTests;
+    const result: TestResult = {
+      name,
+      index,
+      total: name === null ? null : this.collected,
+      outcome: null,
+      ok: true,
+      heapSize: null,
+      segments: 0,
+      allocations: 0,
+      totalBytes: 0,
+      peakBytes: 0,
+      peakPercent: null,
+      leaks: [],
+      reclaimed: [],
+      persistent: [],
+      freeErrors: [],
+      failedAllocations: [],
+      suppressed: [],
+      suppressedFreeErrors: [],
+      startLine: line,
+      timeline: { points: [], heapSize: null },
+    };
+    const t: TestState = {
+      result,
+      liveBlocks: 0,
+      ended: false,
+      tentative,
+      lastSegment: null,
+      plainPath,
+      sampler: new TimelineSampler(this.timelinePoints),
+    };
+    this.tests.push(t);
+    if (name !== null && !this.byName.has(name)) this.byName.set(name, t);
+    this.current = t;
+    return t;
+  }
+
+  private startPlainTest(line: number): void {
+    this.closeTest();
+    const path = this.plainModule!;
+    const k = (this.plainCounters.get(path) ?? 0) + 1;
+    this.plainCounters.set(path, k);
+    this.startTest(`${path} #${k}`, line, true, path);
+  }
+
+  /** Ends the current test; a tentative one that did nothing was never a test. */
+  private closeTest(): void {
+    const t = this.current;
+    if (!t) return;
+    this.current = null;
+    if (t.tentative) {
+      // Only the last test can be tentative: forget it and its number.
+      this.tests.pop();
+      this.namedTests--;
+      const path = t.plainPath;
+      if (path !== null) this.plainCounters.set(path, (this.plainCounters.get(path) ?? 1) - 1);
+      if (t.result.name !== null && this.byName.get(t.result.name) === t) this.byName.delete(t.result.name);
+      return;
+    }
+    t.ended = true;
+    this.queue.push(t);
+    this.flush();
+  }
+
+  /** The test activity belongs to; activity outside any test gets an unnamed one. */
+  private active(line: number): TestState {
+    let t = this.current;
+    if (!t) t = this.startTest(null, line, false);
+    t.tentative = false;
+    return t;
+  }
+
+  private outcome(outcome: Outcome, name: string | undefined): void {
+    if (name !== undefined) {
+      // the summary form names its test; it never changes which test runs
+      const t = this.byName.get(name);
+      if (t && t.result.outcome === null) setOutcome(t, outcome);
+      return;
+    }
+    if (this.current) {
+      this.current.tentative = false;
+      setOutcome(this.current, outcome);
+    }
+  }
+
+  /** Hands out ended tests, in order, once none of their blocks is still live. */
+  private flush(): void {
+    while (this.queue.length > 0) {
+      const t = this.queue[0];
+      if (t.liveBlocks > 0) return;
+      this.queue.shift();
+      this.finalizeTest(t);
+    }
+  }
+
+  private finalizeTest(t: TestState): void {
+    t.result.timeline.points = t.sampler.points();
+    this.onTest?.(t.result);
+  }
+
+  // ── records ──────────────────────────────────────────────────────────
+
+  private record(r: MemRecord, line: number): void {
+    this.recordsSeen = true;
+    switch (r.kind) {
+      case 'init': {
+        const t = this.active(line);
+        this.closeSegment(t);
+        this.openSegment(t, r.size, line);
+        break;
+      }
+      case 'alloc':
+      case 'persist': {
+        if (r.address === 0) return; // a NULL return is not a live block
+        const t = this.active(line);
+        const seg = this.ensureSegment(t, line);
+        const old = seg.live.get(r.address);
+        if (old) this.release(seg, old); // logged at a live address: the old block is gone
+        const block: LiveBlock = {
+          address: r.address,
+          size: r.size,
+          site: r.site,
+          line,
+          test: t,
+          persistent: r.kind === 'persist',
+        };
+        seg.live.set(r.address, block);
+        seg.freed.delete(r.address);
+        if (block.persistent) {
+          t.result.persistent.push({ address: r.address, size: r.size, site: r.site, line });
+        } else {
+          t.liveBlocks++;
+        }
+        seg.current += r.size;
+        if (seg.current > seg.peak) seg.peak = seg.current;
+        const res = t.result;
+        res.allocations++;
+        res.totalBytes += r.size;
+        this.notePeak(t, seg);
+        t.sampler.add(line, seg.current);
+        break;
+      }
+      case 'free': {
+        if (r.address === 0) return; // free(NULL) is legal and not logged by the SDK
+        const t = this.active(line);
+        const seg = this.ensureSegment(t, line);
+        this.notePeak(t, seg);
+        const block = seg.live.get(r.address);
+        if (block) {
+          this.release(seg, block);
+          seg.freed.set(r.address, { site: r.site, allocSite: block.site });
+        } else {
+          const prior = seg.freed.get(r.address);
+          t.result.freeErrors.push(
+            prior
+              ? {
+                  kind: 'double-free',
+                  address: r.address,
+                  site: r.site,
+                  line,
+                  allocSite: prior.allocSite,
+                  firstFreeSite: prior.site,
+                }
+              : { kind: 'invalid-free', address: r.address, site: r.site, line },
+          );
+        }
+        t.sampler.add(line, seg.current);
+        break;
+      }
+      case 'fail': {
+        const t = this.active(line);
+        t.result.failedAllocations.push({ size: r.size, site: r.site, line });
+        break;
+      }
+      case 'test':
+        this.plainModule = null;
+        this.startTest(r.name, line, false);
+        break;
+    }
+  }
+
+  /** Removes a live block without judging it (freed, or overwritten). */
+  private release(seg: Segment, block: LiveBlock): void {
+    seg.live.delete(block.address);
+    seg.current -= block.size;
+    if (!block.persistent) {
+      block.test.liveBlocks--;
+      if (block.test.ended && block.test.liveBlocks === 0) this.flush();
+    }
+  }
+
+  private notePeak(t: TestState, seg: Segment): void {
+    const res = t.result;
+    if (t.lastSegment !== seg) {
+      t.lastSegment = seg;
+      res.segments++;
+      res.heapSize = seg.heapSize;
+      t.result.timeline.heapSize = seg.heapSize;
+    }
+    if (seg.current > res.peakBytes) res.peakBytes = seg.current;
+    const pct = percentOf(seg.current, seg.heapSize);
+    if (pct !== null && (res.peakPercent === null || pct > res.peakPercent)) res.peakPercent = pct;
+  }
+
+  private ensureSegment(t: TestState, line: number): Segment {
+    if (this.segment) return this.segment;
+    if (!this.noInitReported) {
+      this.noInitReported = true;
+      this.diagnostic(line, 'no-init', 'heap activity before any init record: heap size unknown until the next init');
+    }
+    return this.openSegment(t, null, line);
+  }
+
+  private openSegment(t: TestState, heapSize: number | null, line: number): Segment {
+    const seg: Segment = {
+      heapSize,
+      owner: t,
+      live: new Map(),
+      freed: new Map(),
+      current: 0,
+      peak: 0,
+    };
+    this.segment = seg;
+    this.totals.segments++;
+    this.notePeak(t, seg);
+    t.sampler.add(line, 0);
+    return seg;
+  }
+
+  /**
+   * Closes the open segment. `at` is the test printing the new `init` (null
+   * at the end of input): blocks still live are reclaimed when that is the
+   * test that opened the segment, leaks otherwise.
+   */
+  private closeSegment(at: TestState | null): void {
+    const seg = this.segment;
+    if (!seg) return;
+    this.segment = null;
+    if (seg.peak > this.totals.peakBytes) this.totals.peakBytes = seg.peak;
+    const pct = percentOf(seg.peak, seg.heapSize);
+    if (pct !== null && (this.totals.peakPercent === null || pct > this.totals.peakPercent)) this.totals.peakPercent = pct;
+    const reclaimed = at !== null && at === seg.owner;
+    for (const block of seg.live.values()) {
+      if (block.persistent) continue;
+      const b: Block = { address: block.address, size: block.size, site: block.site, line: block.line };
+      if (reclaimed) block.test.result.reclaimed.push(b);
+      else block.test.result.leaks.push(b);
+      block.test.liveBlocks--;
+    }
+    seg.live.clear();
+    this.flush();
+  }
+
+  private diagnostic(line: number, kind: DiagnosticKind, message: string): void {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+      this.diagnosticsDropped++;
+      return;
+    }
+    this.diagnostics.push({ line, kind, message });
+  }
+
+  private finalTotals(): Totals {
+    const totals = this.totals;
+    for (const t of this.tests) {
+      const r = t.result;
+      if (r.name !== null) totals.tests++;
+      totals.allocations += r.allocations;
+      totals.totalBytes += r.totalBytes;
+      totals.leaks += r.leaks.length;
+      for (const b of r.leaks) totals.leakedBytes += b.size;
+      totals.reclaimed += r.reclaimed.length;
+      for (const e of r.freeErrors) {
+        if (e.kind === 'double-free') totals.doubleFrees++;
+        else totals.invalidFrees++;
+      }
+      totals.persistent += r.persistent.length;
+      for (const b of r.persistent) totals.persistentBytes += b.size;
+      totals.failedAllocations += r.failedAllocations.length;
+    }
+    return totals;
+  }
+}
+
+const RESULT_OUTCOME: Record<string, Outcome> = {
+  '.': 'passed',
+  F: 'failed',
+  E: 'error',
+  s: 'skipped',
+  x: 'xfail',
+  X: 'xpass',
+};
+
+/** A later, worse outcome wins: a teardown ERROR after PASSED stays visible. */
+function setOutcome(t: TestState, outcome: Outcome): void {
+  const prev = t.result.outcome;
+  if (prev === null || prev === 'passed') t.result.outcome = outcome;
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? text.slice(0, 80) + '…' : text;
+}
+
+/** Leaks grouped by allocation site across tests, most bytes first. */
+export function leakSites(tests: TestResult[]): LeakSite[] {
+  const sites = new Map<string, LeakSite>();
+  for (const t of tests) {
+    for (const b of t.leaks) {
+      let s = sites.get(b.site);
+      if (!s) {
+        s = { site: b.site, count: 0, bytes: 0, tests: [] };
+        sites.set(b.site, s);
+      }
+      s.count++;
+      s.bytes += b.size;
+      if (!s.tests.includes(t.name)) s.tests.push(t.name);
+    }
+  }
+  return [...sites.values()].sort((a, b) => b.bytes - a.bytes || b.count - a.count || a.site.localeCompare(b.site));
+}
+
+export { formatAddress };

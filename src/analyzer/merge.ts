@@ -1,0 +1,94 @@
+/**
+ * Combining JSON reports from sharded CI jobs (`valground merge`): tests
+ * concatenated and renumbered, totals summed, peaks maxed. The verdict is
+ * not merged: the caller re-judges the combined result under its policy,
+ * so a shard cannot hide a failure behind its own exit code.
+ */
+import type { LoadedReport } from './report-file.js';
+import { leakSites } from './analyzer.js';
+import type { AnalysisResult, Regression, TestResult, Totals } from './types.js';
+
+export interface MergedReports {
+  result: AnalysisResult;
+  regressions: Regression[];
+  baselineChanges?: { added: string[]; removed: string[] };
+  suppressionCounts: Array<{ pattern: string; kind: 'leak' | 'free'; count: number }>;
+}
+
+const SUMMED = [
+  'tests',
+  'segments',
+  'allocations',
+  'totalBytes',
+  'leaks',
+  'leakedBytes',
+  'reclaimed',
+  'doubleFrees',
+  'invalidFrees',
+  'persistent',
+  'persistentBytes',
+  'failedAllocations',
+  'suppressed',
+] as const;
+
+function maxOrNull(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+export function mergeReports(shards: readonly LoadedReport[]): MergedReports {
+  const totals = { peakBytes: 0, peakPercent: null } as Totals;
+  for (const k of SUMMED) totals[k] = 0;
+  for (const s of shards) {
+    for (const k of SUMMED) totals[k] += s.result.totals[k];
+    totals.peakBytes = Math.max(totals.peakBytes, s.result.totals.peakBytes);
+    totals.peakPercent = maxOrNull(totals.peakPercent, s.result.totals.peakPercent);
+  }
+
+  // `[k/N]` numbering continues across shards; N is known only if every shard announced its count.
+  const announced = shards.map((s) => (s.result.tests.length === 0 ? 0 : s.result.tests[0].total));
+  const total = announced.every((n) => n !== null) ? announced.reduce<number>((a, n) => a + (n ?? 0), 0) : null;
+  const tests: TestResult[] = [];
+  for (const s of shards) for (const t of s.result.tests) tests.push({ ...t, index: tests.length + 1, total });
+  totals.tests = tests.length;
+
+  // Diagnostics' line numbers refer to each shard's own log: say which.
+  const diagnostics = shards.flatMap((s) =>
+    s.result.diagnostics.map((d) => ({ ...d, message: `${s.file}: ${d.message}` })),
+  );
+
+  const counts = new Map<string, { pattern: string; kind: 'leak' | 'free'; count: number }>();
+  for (const s of shards) {
+    for (const c of s.suppressionCounts) {
+      const key = `${c.kind}:${c.pattern}`;
+      const seen = counts.get(key);
+      if (seen) seen.count += c.count;
+      else counts.set(key, { ...c });
+    }
+  }
+
+  const merged: MergedReports = {
+    result: {
+      tests,
+      totals,
+      diagnostics,
+      leakSites: leakSites(tests),
+      recordsSeen: shards.some((s) => s.result.recordsSeen),
+      linesRead: shards.reduce((a, s) => a + s.result.linesRead, 0),
+    },
+    regressions: shards.flatMap((s) => s.regressions),
+    suppressionCounts: [...counts.values()],
+  };
+  // Shards compared against the whole baseline each see the other shards'
+  // tests as "removed": only what no shard ran is really gone.
+  const changes = shards.map((s) => s.baselineChanges).filter((c) => c !== undefined);
+  if (changes.length > 0) {
+    const ran = new Set(tests.map((t) => t.name ?? '(outside any test)'));
+    merged.baselineChanges = {
+      added: [...new Set(changes.flatMap((c) => c.added))],
+      removed: [...new Set(changes.flatMap((c) => c.removed))].filter((n) => !ran.has(n)),
+    };
+  }
+  return merged;
+}

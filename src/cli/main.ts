@@ -1,0 +1,86 @@
+/**
+ * The CLI: parses arguments, runs a command, returns the exit code
+ * (0 = clean, 1 = memory errors under the policy, 2 = usage or input error).
+ * Never calls process.exit: bin/valground.js sets the exit code.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import '../reporters/index.js';
+import { FAIL_ON_KINDS, PolicyError } from '../analyzer/verdict.js';
+import { reporterNames } from '../reporters/registry.js';
+import { analyzeCommand, type AnalyzeOptions, type Io } from './analyze.js';
+import { UsageError } from './outputs.js';
+
+const EXAMPLES = `
+Examples:
+  pytest -v -s 2>&1 | valground                    analyze test output from a pipe
+  valground session.log                           analyze a saved log
+  valground session.log -q                        only failing tests and the summary
+  valground session.log --reporter text --reporter json:out/mem.json
+  valground session.log --fail-on leak,free-error,usage:90
+  pytest -s 2>&1 | valground --compat             the reference script's exact output
+
+Exit status: 0 clean, 1 memory errors under the policy, 2 usage or input error.`;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Options shared by every command that analyzes and reports. */
+export function addAnalysisOptions(cmd: Command): Command {
+  return cmd
+    .option('-q, --quiet', 'print only failing tests and the summary')
+    .option('-r, --reporter <name[:path]>', `reporter, repeatable; PATH writes to a file (${reporterNames().join(', ')})`, collect, [])
+    .option(
+      '--fail-on <kinds>',
+      `what fails the run, comma-separated, repeatable: ${FAIL_ON_KINDS.join(', ')}, usage:N (default leak,free-error)`,
+      collect,
+      [],
+    )
+    .option('--strict', 'treat input diagnostics (unparseable records…) as errors: exit 2')
+    .option('-c, --colors', 'force colours')
+    .addOption(new Option('--no-colors', 'never colour'));
+}
+
+export function defaultIo(): Io {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+export async function main(argv: string[], partialIo: Partial<Io> = {}): Promise<number> {
+  const io: Io = { ...defaultIo(), ...partialIo };
+  // A reader that goes away (`| head`) is not an error of ours.
+  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') io.stderr.write(`valground: cannot write output: ${err.message}\n`);
+  });
+  let exitCode = 0;
+  const program = new Command('valground')
+    .description('Find memory leaks, double and invalid frees, kept buffers and heap peaks in test output.')
+    .argument('[files...]', 'logs to read (default, or -: standard input)')
+    .option('--compat', "print exactly what the reference Python script prints (and exit like it)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showSuggestionAfterError()
+    .addHelpText('after', EXAMPLES);
+  addAnalysisOptions(program).action(async (files: string[], options: AnalyzeOptions) => {
+    exitCode = await analyzeCommand(files, options, io);
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version print and succeed; everything else is a usage error
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UsageError || err instanceof PolicyError) {
+      io.stderr.write(`valground: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as NodeJS.ErrnoException;
+    io.stderr.write(`valground: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * `--reporter NAME[:PATH]` destinations: stdout, or a file whose missing
+ * directories are created.
+ */
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
+import { getReporter, reporterNames, type ReporterFactory } from '../reporters/registry.js';
+
+export class UsageError extends Error {}
+
+export interface ReporterSpec {
+  name: string;
+  path: string | null;
+  factory: ReporterFactory;
+}
+
+export function parseReporterSpecs(values: readonly string[], fallback: string): ReporterSpec[] {
+  const list = values.length > 0 ? values : [fallback];
+  const specs = list.map((value) => {
+    const colon = value.indexOf(':');
+    const name = colon < 0 ? value : value.slice(0, colon);
+    const path = colon < 0 ? null : value.slice(colon + 1);
+    const factory = getReporter(name);
+    if (!factory) throw new UsageError(`unknown reporter "${name}" (available: ${reporterNames().join(', ')})`);
+    if (path === '') throw new UsageError(`--reporter ${value}: empty file path`);
+    return { name, path: path === '-' ? null : path, factory };
+  });
+  if (specs.filter((s) => s.path === null).length > 1) {
+    throw new UsageError('only one reporter can write to standard output; give the others a file: --reporter NAME:PATH');
+  }
+  return specs;
+}
+
+/** Opens a report file for writing, creating its directories. */
+export function openOutput(path: string): Writable {
+  mkdirSync(dirname(path), { recursive: true });
+  return createWriteStream(path);
+}
+
+/** Ends a stream and waits until its data is flushed. */
+export function close(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('error', reject);
+    stream.end(() => resolve());
+  });
+}

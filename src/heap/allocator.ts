@@ -1,0 +1,561 @@
+/**
+ * The SDK's segregated-fit allocator (`lib_alloc/mem_alloc.c`), byte-faithful
+ * for a 64-bit host (SPEC §6.1): for any sequence of calls it returns the same
+ * offsets, the same NULLs and the same statistics, and detects the same
+ * corruptions. All allocator state lives in the caller's region, laid out as
+ * the C code lays it out, so a dump of the region reads like the device's RAM.
+ *
+ * Region layout (offsets from the region start, 64-bit host build):
+ *
+ *   0        8          16                                            96
+ *   +--------+----------+---------------------------------------------+----------- ...
+ *   | end    | nb_segs  | free_segments[40]: u16 list heads (idx = off/8) | chunks ...
+ *   | u64 LE | u64 LE   | 10 segments x 4 sub-lists, 0 = empty list   |
+ *   +--------+----------+---------------------------------------------+----------- ...
+ *
+ * Chunks tile [96, size) exactly, each at a multiple of 8. Headers are
+ * little-endian u16 words:
+ *
+ *   free chunk                                 allocated chunk
+ *   +0  +-----------------------------+        +0  +-----------------------------+
+ *       | size (15 bits) | alloc=0    |            | size (15 bits) | alloc=1    |
+ *   +2  +-----------------------------+        +2  +-----------------------------+
+ *       | phys_prev (offset/8, 0=none)|            | phys_prev (offset/8, 0=none)|
+ *   +4  +-----------------------------+        +4  +-----------------------------+ <- payload
+ *       | fprev  (free-list prev)     |            | payload: size - 4 bytes     |
+ *   +6  +-----------------------------+            | (the returned pointer is    |
+ *       | fnext  (free-list next)     |            |  8N + 4)                    |
+ *   +8  +-----------------------------+            |                             |
+ *       | (unused)                    |            |                             |
+ *  size +-----------------------------+       size +-----------------------------+
+ *
+ * Addresses handed to callers are `base + offset`; `base` plays the role of
+ * the heap's address on the device (default 0xda7a0000, as in the SDK logs).
+ */
+
+/** Size of the heap header (`sizeof(heap_t)` rounded to 8 on a 64-bit host). */
+export const HEAP_HEADER_SIZE = 96;
+/** Smallest and largest heap sizes `mem_init` accepts. */
+export const MIN_HEAP_SIZE = 200;
+export const MAX_HEAP_SIZE = 0x7ff8 + HEAP_HEADER_SIZE; // 32856
+/** Largest request `mem_alloc` can serve: its chunk must fit in 15 bits. */
+export const MAX_ALLOC_SIZE = 32756;
+/** Address of the heap when the caller gives none: what the SDK logs show. */
+export const DEFAULT_HEAP_BASE = 0xda7a0000;
+
+// Heap header fields.
+const HDR_END = 0; // u64: one past the last byte of the heap (an address)
+const HDR_NB_SEGS = 8; // u64: number of segments in use
+const HDR_FREE_LISTS = 16; // u16[NB_MAX_SEGMENTS * NB_SUB_SEGMENTS]
+
+// Chunk header fields (byte offsets from the chunk start).
+const CH_SIZE = 0; // u16: size (bits 0-14) | allocated (bit 15)
+const CH_PHYS_PREV = 2; // u16: physically previous chunk, offset / 8
+const CH_FPREV = 4; // u16: previous chunk in its free list, offset / 8
+const CH_FNEXT = 6; // u16: next chunk in its free list, offset / 8
+
+const SIZE_MASK = 0x7fff;
+const ALLOCATED = 0x8000;
+const ALLOC_CHUNK_HEADER_SIZE = 4;
+const FREE_CHUNK_HEADER_SIZE = 8;
+const PAYLOAD_ALIGNMENT = 4;
+
+const NB_LINEAR_SEGMENTS = 5;
+const NB_MAX_SEGMENTS = 10;
+const NB_SUB_SEGMENTS = 4;
+
+export type HeapCorruptionReason =
+  | 'invalid-size' //       a chunk's size is not a multiple of 4, below 8 or past the heap end
+  | 'corrupted-prev' //     a chunk's physical-previous link does not lead back to it
+  | 'wild-pointer' //       free of an address outside the heap's payload area
+  | 'invariant'; //         debug-mode consistency check failed
+
+/**
+ * Thrown where the SDK would `THROW(EXCEPTION_CORRUPT)`. `sdkMessage` is what
+ * the SDK PRINTFs just before throwing (a debug build shows it in the log).
+ */
+export class HeapCorruptionError extends Error {
+  readonly code = 'EXCEPTION_CORRUPT' as const;
+  override readonly name = 'HeapCorruptionError';
+  constructor(
+    message: string,
+    readonly reason: HeapCorruptionReason,
+    /** Address of the offending chunk header (or pointer, for a wild pointer). */
+    readonly address: number,
+    readonly sdkMessage: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface MemInitOptions {
+  /** Address of the region's first byte, as seen by the app. Default 0xda7a0000. */
+  base?: number;
+  /**
+   * Check the whole heap's invariants after every alloc/realloc/free (slow).
+   * Also switched on by the environment variable `VALGROUND_HEAP_DEBUG=1`.
+   */
+  debug?: boolean;
+}
+
+/** The allocator context `mem_init` returns: views on the region, created once. */
+export class MemCtx {
+  /** @internal */ readonly dv: DataView;
+  /** @internal */ readonly nbLists: number;
+  constructor(
+    readonly region: Uint8Array,
+    readonly base: number,
+    /** Heap size in bytes (the region's length). */
+    readonly size: number,
+    /** @internal */ readonly nbSegs: number,
+    readonly debug: boolean,
+  ) {
+    this.dv = new DataView(region.buffer, region.byteOffset, region.byteLength);
+    this.nbLists = nbSegs * NB_SUB_SEGMENTS;
+  }
+}
+
+export interface MemStat {
+  /** Heap size, header included (sum of the chunks walked + 96). */
+  total_size: number;
+  free_size: number;
+  /** Sum of allocated chunk sizes (headers included, as the SDK counts). */
+  allocated_size: number;
+  nb_chunks: number;
+  nb_allocated: number;
+}
+
+/** `mem_stat` plus what the SDK does not tell. */
+export interface MemStatEx extends MemStat {
+  nb_free: number;
+  /** Size of the largest free chunk (its payload is 4 bytes less). */
+  largest_free: number;
+  /**
+   * pw_allocator's fragmentation score over free chunk sizes:
+   * 1 − √(Σ free²) / Σ free. 0 = all free memory in one chunk (or none free).
+   */
+  fragmentation: number;
+}
+
+/** `mem_parse` callback: return `true` to stop the walk. */
+export type MemParseCallback = (address: number, allocated: boolean, size: number) => boolean | void;
+
+function envDebug(): boolean {
+  const v = typeof process !== 'undefined' ? process.env.VALGROUND_HEAP_DEBUG : undefined;
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+// ---------------------------------------------------------------------------
+// Size classes
+
+/** Free-list index of a chunk size (`seglist_index`), or -1 past the last segment. */
+function seglistIndex(nbSegs: number, size: number): number {
+  let seg = 31 - Math.clz32(size);
+  if (seg < NB_LINEAR_SEGMENTS) seg = NB_LINEAR_SEGMENTS;
+  // The aggregated first segment [0, 64) is cut in quarters; the others in eighths,
+  // of which only the upper four quarters-of-a-power occur.
+  const sub = seg === NB_LINEAR_SEGMENTS ? (size >> (seg - 1)) & 3 : (size >> (seg - 2)) & 3;
+  seg -= NB_LINEAR_SEGMENTS;
+  return seg >= nbSegs ? -1 : seg * NB_SUB_SEGMENTS + sub;
+}
+
+/** First list whose every chunk is big enough (`seglist_index_up`), or -1. */
+function seglistIndexUp(nbSegs: number, size: number): number {
+  let seg = 31 - Math.clz32(size);
+  if (seg < NB_LINEAR_SEGMENTS) seg = NB_LINEAR_SEGMENTS;
+  const width = seg === NB_LINEAR_SEGMENTS ? 1 << (seg - 1) : 1 << (seg - 2);
+  return seglistIndex(nbSegs, (size + width - 1) & ~(width - 1));
+}
+
+/** Chunk size for a request of n bytes (`align_alloc_size`): always 8k + 8. */
+function chunkSizeFor(n: number): number {
+  const s = (n + PAYLOAD_ALIGNMENT - 1) & ~(PAYLOAD_ALIGNMENT - 1);
+  return s + ((s & PAYLOAD_ALIGNMENT) !== 0 ? ALLOC_CHUNK_HEADER_SIZE : ALLOC_CHUNK_HEADER_SIZE + PAYLOAD_ALIGNMENT);
+}
+
+// ---------------------------------------------------------------------------
+// Free lists and validation. Offsets are byte offsets in the region; list
+// links and phys_prev hold offset >> 3, as in the C code.
+
+function hex(n: number): string {
+  return '0x' + (n >>> 0).toString(16).padStart(8, '0');
+}
+
+// Kept out of line so the hot paths stay small and throw-free.
+function corrupt(ctx: MemCtx, reason: HeapCorruptionReason, chunk: number, detail: string, sdk: string | null): HeapCorruptionError {
+  return new HeapCorruptionError(`heap corruption at ${hex(ctx.base + chunk)}: ${detail}`, reason, ctx.base + chunk, sdk);
+}
+
+/** `ensure_chunk_valid`: throws HeapCorruptionError like the SDK's THROW(EXCEPTION_CORRUPT). */
+function ensureChunkValid(ctx: MemCtx, chunk: number): void {
+  const dv = ctx.dv;
+  const end = ctx.size;
+  const size = dv.getUint16(chunk + CH_SIZE, true) & SIZE_MASK;
+  if ((size & (PAYLOAD_ALIGNMENT - 1)) !== 0 || size < FREE_CHUNK_HEADER_SIZE || chunk + size > end) {
+    throw corrupt(ctx, 'invalid-size', chunk, `invalid chunk size ${size}`, `invalid size: header->size  = ${size}!`);
+  }
+  const prevIdx = dv.getUint16(chunk + CH_PHYS_PREV, true);
+  if (prevIdx !== 0) {
+    const prev = prevIdx << 3;
+    // prev == end: the C code would read past the heap; the check below fails anyway.
+    if (prev < HEAP_HEADER_SIZE || prev >= end || prev + (dv.getUint16(prev + CH_SIZE, true) & SIZE_MASK) !== chunk) {
+      throw corrupt(ctx, 'corrupted-prev', chunk, `previous-chunk link ${hex(ctx.base + prev)} does not end here`, 'corrupted prev_chunk');
+    }
+  }
+}
+
+/** `list_remove`: unlink chunk index `elem` from the list whose head is at `headPos`. */
+function listRemove(dv: DataView, headPos: number, elem: number): void {
+  const e = elem << 3;
+  const fnext = dv.getUint16(e + CH_FNEXT, true);
+  if (dv.getUint16(headPos, true) === elem) {
+    dv.setUint16(headPos, fnext, true);
+    if (fnext !== 0) dv.setUint16((fnext << 3) + CH_FPREV, 0, true);
+    return;
+  }
+  const fprev = dv.getUint16(e + CH_FPREV, true);
+  if (fprev !== 0) dv.setUint16((fprev << 3) + CH_FNEXT, fnext, true);
+  if (fnext !== 0) dv.setUint16((fnext << 3) + CH_FPREV, fprev, true);
+}
+
+/** `list_push`: mark the chunk free and push it at the head (LIFO) of its list. */
+function listPush(ctx: MemCtx, chunk: number): void {
+  const dv = ctx.dv;
+  const w0 = dv.getUint16(chunk + CH_SIZE, true);
+  const seg = seglistIndex(ctx.nbSegs, w0 & SIZE_MASK);
+  if (seg < 0) return;
+  const headPos = HDR_FREE_LISTS + 2 * seg;
+  const first = dv.getUint16(headPos, true);
+  const idx = chunk >> 3;
+  // Already the head: the SDK returns without touching the header.
+  if (first === idx) return;
+  dv.setUint16(chunk + CH_FNEXT, first, true);
+  dv.setUint16(chunk + CH_FPREV, 0, true);
+  dv.setUint16(chunk + CH_SIZE, w0 & SIZE_MASK, true);
+  if (first !== 0) dv.setUint16((first << 3) + CH_FPREV, idx, true);
+  dv.setUint16(headPos, idx, true);
+}
+
+/** `coalesce`: merge `neighbour` into `chunk` (or `chunk` into it) if it is free. */
+function coalesce(ctx: MemCtx, chunk: number, neighbour: number): number {
+  const dv = ctx.dv;
+  ensureChunkValid(ctx, neighbour);
+  const nw = dv.getUint16(neighbour + CH_SIZE, true);
+  if ((nw & ALLOCATED) !== 0) return chunk;
+  const nsize = nw & SIZE_MASK;
+  const seg = seglistIndex(ctx.nbSegs, nsize);
+  if (seg >= 0) listRemove(dv, HDR_FREE_LISTS + 2 * seg, neighbour >> 3);
+  if (chunk < neighbour) {
+    const next = neighbour + nsize;
+    if (next < ctx.size) dv.setUint16(next + CH_PHYS_PREV, chunk >> 3, true);
+    const cw = dv.getUint16(chunk + CH_SIZE, true);
+    dv.setUint16(chunk + CH_SIZE, (cw & ALLOCATED) | ((cw + nsize) & SIZE_MASK), true);
+    // The SDK zeroes the absorbed header so stale links cannot leak.
+    dv.setUint32(neighbour, 0, true);
+    dv.setUint32(neighbour + 4, 0, true);
+    return chunk;
+  }
+  const csize = dv.getUint16(chunk + CH_SIZE, true) & SIZE_MASK;
+  const next = chunk + csize;
+  if (next < ctx.size) dv.setUint16(next + CH_PHYS_PREV, neighbour >> 3, true);
+  dv.setUint16(neighbour + CH_SIZE, (nw & ALLOCATED) | ((nw + csize) & SIZE_MASK), true);
+  dv.setUint32(chunk, 0, true);
+  dv.setUint32(chunk + 4, 0, true);
+  return neighbour;
+}
+
+/**
+ * Cut a free chunk of `size` bytes at `at`, just after chunk `owner` whose old
+ * end was `oldEnd`, and push it (the split done by alloc and in-place realloc).
+ */
+function splitTail(ctx: MemCtx, owner: number, at: number, size: number, oldEnd: number): void {
+  const dv = ctx.dv;
+  // A 15-bit bitfield write: the allocated bit keeps whatever was there until list_push.
+  dv.setUint16(at + CH_SIZE, (dv.getUint16(at + CH_SIZE, true) & ALLOCATED) | (size & SIZE_MASK), true);
+  dv.setUint16(at + CH_PHYS_PREV, owner >> 3, true);
+  if (oldEnd < ctx.size) dv.setUint16(oldEnd + CH_PHYS_PREV, at >> 3, true);
+  listPush(ctx, at);
+}
+
+/** Payload pointer → chunk offset, or -1 when outside the heap's payload area. */
+function chunkOf(ctx: MemCtx, ptr: number): number {
+  const off = ptr - ctx.base;
+  // Payloads start at 96 + 4 at the earliest; the last possible one is 4 bytes before the end.
+  if (!(off >= HEAP_HEADER_SIZE + ALLOC_CHUNK_HEADER_SIZE && off <= ctx.size - ALLOC_CHUNK_HEADER_SIZE) || off % 1 !== 0) return -1;
+  return off - ALLOC_CHUNK_HEADER_SIZE;
+}
+
+function checkRequest(fn: string, n: number): void {
+  if (typeof n !== 'number' || n % 1 !== 0) throw new TypeError(`${fn}: size must be an integer, got ${String(n)}`);
+}
+
+// ---------------------------------------------------------------------------
+// API (SPEC §6.2)
+
+/**
+ * Initialise a heap over `region` (its whole length is the heap size).
+ * Returns `null` when the SDK refuses the size: not a multiple of 8, below
+ * 200 or above 32856 bytes.
+ */
+export function mem_init(region: Uint8Array, options: MemInitOptions = {}): MemCtx | null {
+  if (!(region instanceof Uint8Array)) throw new TypeError('mem_init: region must be a Uint8Array');
+  const size = region.byteLength;
+  const base = options.base ?? DEFAULT_HEAP_BASE;
+  if (!Number.isInteger(base) || base < 0 || base + size > 2 ** 32) {
+    throw new RangeError(`mem_init: base ${String(base)} must place the heap in the 32-bit address space`);
+  }
+  if ((size & (FREE_CHUNK_HEADER_SIZE - 1)) !== 0 || size < MIN_HEAP_SIZE || size > MAX_HEAP_SIZE) return null;
+  const nbSegs = 31 - Math.clz32(size - HEAP_HEADER_SIZE) - NB_LINEAR_SEGMENTS + 1;
+  if (nbSegs > NB_MAX_SEGMENTS) return null;
+  const ctx = new MemCtx(region, base, size, nbSegs, options.debug ?? envDebug());
+  const dv = ctx.dv;
+  // heap_t as the C code leaves it: end pointer, nb_segs, then the list heads in use.
+  dv.setBigUint64(HDR_END, BigInt(base + size), true);
+  dv.setBigUint64(HDR_NB_SEGS, BigInt(nbSegs), true);
+  region.fill(0, HDR_FREE_LISTS, HDR_FREE_LISTS + 2 * ctx.nbLists);
+  // One free chunk covering everything after the header.
+  dv.setUint16(HEAP_HEADER_SIZE + CH_SIZE, (dv.getUint16(HEAP_HEADER_SIZE, true) & ALLOCATED) | (size - HEAP_HEADER_SIZE), true);
+  dv.setUint16(HEAP_HEADER_SIZE + CH_PHYS_PREV, 0, true);
+  listPush(ctx, HEAP_HEADER_SIZE);
+  if (ctx.debug) mem_check(ctx);
+  return ctx;
+}
+
+/** Allocate `n` bytes; the address of the payload, or `null` (n = 0, too big, no fit). */
+export function mem_alloc(ctx: MemCtx, n: number): number | null {
+  if (!(n >= 1 && n <= MAX_ALLOC_SIZE)) return null;
+  if (typeof n !== 'number' || n % 1 !== 0) checkRequest('mem_alloc', n);
+  const need = chunkSizeFor(n);
+  let seg = seglistIndexUp(ctx.nbSegs, need);
+  if (seg < 0) return null;
+  const dv = ctx.dv;
+  for (const lists = ctx.nbLists; seg < lists; seg++) {
+    const headPos = HDR_FREE_LISTS + 2 * seg;
+    const idx = dv.getUint16(headPos, true);
+    if (idx === 0) continue;
+    const chunk = idx << 3;
+    ensureChunkValid(ctx, chunk);
+    const w0 = dv.getUint16(chunk + CH_SIZE, true);
+    const size = w0 & SIZE_MASK;
+    // Only the head of the first non-empty list is tried: if it is too small, fail.
+    if (need > size) return null;
+    listRemove(dv, headPos, idx);
+    let newSize = size;
+    if (size >= need + FREE_CHUNK_HEADER_SIZE) {
+      splitTail(ctx, chunk, chunk + need, size - need, chunk + size);
+      newSize = need;
+    }
+    dv.setUint16(chunk + CH_SIZE, ALLOCATED | newSize, true);
+    dv.setUint32(chunk + CH_FPREV, 0, true); // fprev = fnext = 0
+    if (ctx.debug) mem_check(ctx);
+    return ctx.base + chunk + ALLOC_CHUNK_HEADER_SIZE;
+  }
+  return null;
+}
+
+/**
+ * Free a block. Freeing an already free chunk does nothing (the SDK is silent
+ * on double frees); an address outside the heap's payload area throws, since
+ * the C code would read wild memory.
+ */
+export function mem_free(ctx: MemCtx, ptr: number): void {
+  let chunk = chunkOf(ctx, ptr);
+  if (chunk < 0) {
+    throw new HeapCorruptionError(`mem_free: ${hex(ptr)} is outside the heap's payload area`, 'wild-pointer', ptr);
+  }
+  const dv = ctx.dv;
+  ensureChunkValid(ctx, chunk);
+  const w0 = dv.getUint16(chunk + CH_SIZE, true);
+  if ((w0 & ALLOCATED) === 0) return;
+  const next = chunk + (w0 & SIZE_MASK);
+  if (next < ctx.size) chunk = coalesce(ctx, chunk, next);
+  const prevIdx = dv.getUint16(chunk + CH_PHYS_PREV, true);
+  if (prevIdx !== 0) chunk = coalesce(ctx, chunk, prevIdx << 3);
+  listPush(ctx, chunk);
+  if (ctx.debug) mem_check(ctx);
+}
+
+/**
+ * Resize a block. `null` → alloc; size 0 → free and `null`; a pointer outside
+ * the heap's payload area → `null`. Shrinks (and grows within the current
+ * payload) in place, splitting off the tail when at least 8 bytes are left,
+ * without merging it with the next chunk. Otherwise allocates, copies the old
+ * payload and frees the old block; on failure the old block is untouched.
+ */
+export function mem_realloc(ctx: MemCtx, ptr: number | null, n: number): number | null {
+  if (ptr === null) return mem_alloc(ctx, n);
+  const chunk = chunkOf(ctx, ptr);
+  if (chunk < 0) return null;
+  if (n === 0) {
+    mem_free(ctx, ptr);
+    return null;
+  }
+  if (!(n >= 1)) return null; // negative or NaN: a huge size_t in C, which no heap holds
+  if (typeof n !== 'number' || n % 1 !== 0) checkRequest('mem_realloc', n);
+  ensureChunkValid(ctx, chunk);
+  const dv = ctx.dv;
+  const w0 = dv.getUint16(chunk + CH_SIZE, true);
+  const oldSize = w0 & SIZE_MASK;
+  const oldPayload = oldSize - ALLOC_CHUNK_HEADER_SIZE;
+  if (oldPayload >= n) {
+    const newSize = chunkSizeFor(n);
+    const remainder = oldSize - newSize;
+    if (remainder >= FREE_CHUNK_HEADER_SIZE) {
+      splitTail(ctx, chunk, chunk + newSize, remainder, chunk + oldSize);
+      dv.setUint16(chunk + CH_SIZE, (w0 & ALLOCATED) | newSize, true);
+      if (ctx.debug) mem_check(ctx);
+    }
+    return ptr;
+  }
+  const fresh = mem_alloc(ctx, n);
+  if (fresh === null) return null;
+  const from = chunk + ALLOC_CHUNK_HEADER_SIZE;
+  const to = fresh - ctx.base;
+  ctx.region.copyWithin(to, from, from + oldPayload);
+  mem_free(ctx, ptr);
+  return fresh;
+}
+
+/**
+ * Walk the chunks in address order, as `mem_parse` does. `address` is the
+ * chunk header's address (the payload of an allocated chunk is at address + 4).
+ * The walk stops when the callback returns true, at a zero-sized chunk (where
+ * the C loop would spin forever) or when the next header would lie past the heap.
+ */
+export function mem_parse(ctx: MemCtx, cb: MemParseCallback): void {
+  const dv = ctx.dv;
+  const end = ctx.size;
+  let chunk = HEAP_HEADER_SIZE;
+  for (;;) {
+    const w0 = dv.getUint16(chunk + CH_SIZE, true);
+    const size = w0 & SIZE_MASK;
+    if (cb(ctx.base + chunk, (w0 & ALLOCATED) !== 0, size) === true) return;
+    if (size === 0 || chunk + size + 2 > end) return;
+    chunk += size;
+  }
+}
+
+/** Heap statistics, as the SDK's `mem_stat` computes them (header included in total). */
+export function mem_stat(ctx: MemCtx): MemStat {
+  const s = statWalk(ctx, false);
+  return { total_size: s.total_size, free_size: s.free_size, allocated_size: s.allocated_size, nb_chunks: s.nb_chunks, nb_allocated: s.nb_allocated };
+}
+
+/** `mem_stat` plus free-chunk count, largest free chunk and fragmentation score. */
+export function mem_stat_ex(ctx: MemCtx): MemStatEx {
+  return statWalk(ctx, true);
+}
+
+function statWalk(ctx: MemCtx, extended: boolean): MemStatEx {
+  const dv = ctx.dv;
+  const end = ctx.size;
+  let total = HEAP_HEADER_SIZE;
+  let free = 0;
+  let allocated = 0;
+  let chunks = 0;
+  let nbAllocated = 0;
+  let largest = 0;
+  let squares = 0;
+  let chunk = HEAP_HEADER_SIZE;
+  for (;;) {
+    const w0 = dv.getUint16(chunk + CH_SIZE, true);
+    const size = w0 & SIZE_MASK;
+    if (size === 0) break; // the SDK's parse_callback stops here ("error reached")
+    chunks++;
+    if ((w0 & ALLOCATED) !== 0) {
+      nbAllocated++;
+      allocated += size;
+    } else {
+      free += size;
+      if (extended) {
+        if (size > largest) largest = size;
+        squares += size * size;
+      }
+    }
+    total += size;
+    if (chunk + size + 2 > end) break;
+    chunk += size;
+  }
+  return {
+    total_size: total,
+    free_size: free,
+    allocated_size: allocated,
+    nb_chunks: chunks,
+    nb_allocated: nbAllocated,
+    nb_free: chunks - nbAllocated,
+    largest_free: largest,
+    fragmentation: free === 0 ? 0 : 1 - Math.sqrt(squares) / free,
+  };
+}
+
+/**
+ * Usable payload size of an allocated block (chunk size − 4), validating its
+ * header like `mem_free` does. Throws for a free chunk or a wild pointer.
+ */
+export function mem_block_size(ctx: MemCtx, ptr: number): number {
+  const chunk = chunkOf(ctx, ptr);
+  if (chunk < 0) throw new HeapCorruptionError(`${hex(ptr)} is outside the heap's payload area`, 'wild-pointer', ptr);
+  ensureChunkValid(ctx, chunk);
+  const w0 = ctx.dv.getUint16(chunk + CH_SIZE, true);
+  if ((w0 & ALLOCATED) === 0) throw new RangeError(`${hex(ptr)} is not an allocated block`);
+  return (w0 & SIZE_MASK) - ALLOC_CHUNK_HEADER_SIZE;
+}
+
+/**
+ * Full consistency check (what debug mode runs after every call): chunks tile
+ * the heap with correct back links, every free chunk sits in the list of its
+ * size class and every list holds only free chunks, doubly linked. Throws a
+ * HeapCorruptionError with reason 'invariant'.
+ */
+export function mem_check(ctx: MemCtx): void {
+  const dv = ctx.dv;
+  const end = ctx.size;
+  const fail = (chunk: number, detail: string): never => {
+    throw corrupt(ctx, 'invariant', chunk, detail, null);
+  };
+  if (dv.getBigUint64(HDR_END, true) !== BigInt(ctx.base + end)) fail(HDR_END, 'heap header end pointer changed');
+  if (dv.getBigUint64(HDR_NB_SEGS, true) !== BigInt(ctx.nbSegs)) fail(HDR_NB_SEGS, 'heap header nb_segs changed');
+  let freeChunks = 0;
+  let prev = 0;
+  let chunk = HEAP_HEADER_SIZE;
+  while (chunk < end) {
+    const w0 = dv.getUint16(chunk + CH_SIZE, true);
+    const size = w0 & SIZE_MASK;
+    if (size < FREE_CHUNK_HEADER_SIZE || size % 8 !== 0 || chunk + size > end) fail(chunk, `bad chunk size ${size}`);
+    if (dv.getUint16(chunk + CH_PHYS_PREV, true) !== prev >> 3) fail(chunk, 'phys_prev does not name the previous chunk');
+    if ((w0 & ALLOCATED) === 0) {
+      freeChunks++;
+      // Must be reachable from the head of its size class.
+      const seg = seglistIndex(ctx.nbSegs, size);
+      if (seg < 0) fail(chunk, 'free chunk has no size class');
+      let at = dv.getUint16(HDR_FREE_LISTS + 2 * seg, true);
+      let steps = 0;
+      while (at !== 0 && at !== chunk >> 3 && steps++ <= end >> 3) at = dv.getUint16((at << 3) + CH_FNEXT, true);
+      if (at === 0) fail(chunk, `free chunk missing from list ${seg}`);
+    }
+    prev = chunk;
+    chunk += size;
+  }
+  if (chunk !== end) fail(prev, 'chunks overrun the heap');
+  let listed = 0;
+  for (let seg = 0; seg < NB_MAX_SEGMENTS * NB_SUB_SEGMENTS; seg++) {
+    let idx = dv.getUint16(HDR_FREE_LISTS + 2 * seg, true);
+    if (seg >= ctx.nbLists) {
+      if (idx !== 0) fail(HDR_FREE_LISTS + 2 * seg, `unused list ${seg} is not empty`);
+      continue;
+    }
+    let back = 0;
+    while (idx !== 0) {
+      const c = idx << 3;
+      if (c < HEAP_HEADER_SIZE || c + FREE_CHUNK_HEADER_SIZE > end) fail(c, `list ${seg} links outside the heap`);
+      const w0 = dv.getUint16(c + CH_SIZE, true);
+      if ((w0 & ALLOCATED) !== 0) fail(c, `allocated chunk in free list ${seg}`);
+      if (seglistIndex(ctx.nbSegs, w0 & SIZE_MASK) !== seg) fail(c, `chunk of size ${w0 & SIZE_MASK} in list ${seg}`);
+      if (dv.getUint16(c + CH_FPREV, true) !== back) fail(c, 'fprev does not name the previous list entry');
+      if (++listed > freeChunks) fail(c, 'free lists hold more entries than there are free chunks');
+      back = idx;
+      idx = dv.getUint16(c + CH_FNEXT, true);
+    }
+  }
+  if (listed !== freeChunks) fail(HDR_FREE_LISTS, `${freeChunks} free chunks but ${listed} listed`);
+}

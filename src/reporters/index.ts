@@ -1,0 +1,5 @@
+/** Loads every built-in reporter into the registry. */
+import './text.js';
+import './json.js';
+export { getReporter, registerReporter, reporterNames } from './registry.js';
+export type { ReporterFactory, ReporterInstance, ReporterOptions } from './registry.js';

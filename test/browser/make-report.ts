@@ -1,0 +1,326 @@
+/**
+ * Hand-built `Report`s shaped exactly like src/analyzer/types.ts, so the HTML
+ * reporter can be tested without the analyzer: a small varied demo, a large
+ * synthetic run (the size budget) and a hostile one (escaping).
+ */
+import type {
+  Block,
+  FreeError,
+  LeakSite,
+  Outcome,
+  Policy,
+  Report,
+  TestResult,
+  TimelinePoint,
+  Totals,
+} from '../../src/analyzer/types.js';
+
+export const HEAP = 8192;
+const BASE = 0xda7a0000;
+
+export function defaultPolicy(): Policy {
+  return { failOn: new Set(['leak', 'free-error']), usageThreshold: null, strict: false };
+}
+
+export function makeTest(over: Partial<TestResult> & { name: string | null; index: number }): TestResult {
+  const t: TestResult = {
+    total: null,
+    outcome: 'passed',
+    ok: true,
+    heapSize: HEAP,
+    segments: 1,
+    allocations: 0,
+    totalBytes: 0,
+    peakBytes: 0,
+    peakPercent: 0,
+    leaks: [],
+    reclaimed: [],
+    persistent: [],
+    freeErrors: [],
+    failedAllocations: [],
+    suppressed: [],
+    suppressedFreeErrors: [],
+    startLine: 0,
+    timeline: { points: [], heapSize: HEAP },
+    ...over,
+  };
+  return t;
+}
+
+/** Builds totals, leak sites and the verdict from the tests, as the analyzer would. */
+export function makeReport(tests: TestResult[], extra: Partial<Report> = {}): Report {
+  const sum = (f: (t: TestResult) => number) => tests.reduce((s, t) => s + f(t), 0);
+  const peak = tests.reduce((best, t) => (t.peakBytes > best.peakBytes ? t : best), tests[0] ?? makeTest({ name: null, index: 0 }));
+  const totals: Totals = {
+    tests: tests.length,
+    segments: sum((t) => t.segments),
+    allocations: sum((t) => t.allocations),
+    totalBytes: sum((t) => t.totalBytes),
+    leaks: sum((t) => t.leaks.length),
+    leakedBytes: sum((t) => t.leaks.reduce((s, b) => s + b.size, 0)),
+    reclaimed: sum((t) => t.reclaimed.length),
+    doubleFrees: sum((t) => t.freeErrors.filter((f) => f.kind === 'double-free').length),
+    invalidFrees: sum((t) => t.freeErrors.filter((f) => f.kind === 'invalid-free').length),
+    persistent: sum((t) => t.persistent.length),
+    persistentBytes: sum((t) => t.persistent.reduce((s, b) => s + b.size, 0)),
+    failedAllocations: sum((t) => t.failedAllocations.length),
+    peakBytes: peak?.peakBytes ?? 0,
+    peakPercent: peak?.peakPercent ?? null,
+    suppressed: sum((t) => t.suppressed.length + t.suppressedFreeErrors.length),
+  };
+  const bySite = new Map<string, LeakSite>();
+  for (const t of tests)
+    for (const b of t.leaks) {
+      const s = bySite.get(b.site) ?? { site: b.site, count: 0, bytes: 0, tests: [] };
+      s.count++;
+      s.bytes += b.size;
+      if (!s.tests.includes(t.name)) s.tests.push(t.name);
+      bySite.set(b.site, s);
+    }
+  const reasons: string[] = [];
+  if (totals.leaks) reasons.push(`${totals.leaks} leaked block(s), ${totals.leakedBytes} bytes`);
+  if (totals.doubleFrees + totals.invalidFrees)
+    reasons.push(`${totals.doubleFrees + totals.invalidFrees} bad free(s)`);
+  const ok = reasons.length === 0;
+  return {
+    tests,
+    totals,
+    diagnostics: [],
+    leakSites: [...bySite.values()].sort((a, b) => b.bytes - a.bytes || b.count - a.count),
+    recordsSeen: tests.length > 0,
+    linesRead: tests.length ? Math.max(...tests.map((t) => t.timeline.points.at(-1)?.line ?? t.startLine)) + 1 : 0,
+    verdict: { ok, exitCode: ok ? 0 : 1, reasons },
+    policy: defaultPolicy(),
+    ...extra,
+  };
+}
+
+/** Deterministic PRNG (xorshift32) so generated reports are stable. */
+export function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+const SITES = [
+  'src/parser/tlv.c:482',
+  'src/parser/tlv.c:91',
+  'src/crypto/hash.c:176',
+  'src/crypto/hash.c:177',
+  'src/apdu/dispatcher.c:414',
+  'src/ui/review.c:174',
+  'src/ui/review.c:528',
+  'src/plugin/erc20.c:776',
+  'lib_standard_app/io.c:367',
+  'lib_standard_app/io.c:544',
+  'src/ui/nbgl_use_case.c:158',
+  'src/main.c:429',
+];
+
+interface SimOptions {
+  name: string | null;
+  index: number;
+  total: number | null;
+  startLine: number;
+  records: number;
+  leaks?: number;
+  persistent?: number;
+  heapSize?: number | null;
+  outcome?: Outcome | null;
+  /** Fraction of the heap the test tends to fill. */
+  fill?: number;
+  /** Timeline points the "analyzer" keeps. */
+  maxPoints?: number;
+}
+
+/** Simulates one test's allocations: a timeline of live bytes, leaks at known lines. */
+export function simulateTest(rand: () => number, o: SimOptions): TestResult {
+  const heap = o.heapSize === undefined ? HEAP : o.heapSize;
+  const cap = (heap ?? HEAP) * (o.fill ?? 0.4);
+  const live = new Map<number, Block>();
+  const leaks: Block[] = [];
+  const persistent: Block[] = [];
+  const points: TimelinePoint[] = [];
+  let line = o.startLine;
+  let addr = BASE + 0x64;
+  let cur = 0;
+  let peak = 0;
+  let allocations = 0;
+  let totalBytes = 0;
+  // Apps persist the same blocks at start-up in every test: same site, size and address.
+  for (let k = 0; k < (o.persistent ?? 0); k++) {
+    line += 1;
+    const size = 64 << k;
+    persistent.push({ address: addr, size, site: `src/app_main.c:${120 + k}`, line });
+    addr += size + 8;
+    allocations++;
+    totalBytes += size;
+    cur += size;
+    points.push({ line, live: cur });
+  }
+  const leakAt = new Set<number>();
+  for (let k = 0; k < (o.leaks ?? 0); k++) leakAt.add(Math.floor(rand() * o.records));
+  for (let r = 0; r < o.records; r++) {
+    line += 1 + Math.floor(rand() * 3);
+    const site = SITES[Math.floor(rand() * SITES.length)];
+    const wantsAlloc = live.size === 0 || (cur < cap && rand() < 0.55) || leakAt.has(r);
+    if (wantsAlloc) {
+      const size = 8 + Math.floor(rand() * 400);
+      const b: Block = { address: addr, size, site, line };
+      addr += (size + 11) & ~7;
+      allocations++;
+      totalBytes += size;
+      cur += size;
+      if (leakAt.has(r)) leaks.push(b);
+      else live.set(b.address, b);
+    } else {
+      const keys = [...live.keys()];
+      const k = keys[Math.floor(rand() * keys.length)];
+      cur -= live.get(k)!.size;
+      live.delete(k);
+    }
+    peak = Math.max(peak, cur);
+    points.push({ line, live: cur });
+  }
+  // The test frees what it still holds except leaks and persistent blocks.
+  for (const b of live.values()) {
+    line += 1;
+    cur -= b.size;
+    points.push({ line, live: cur });
+  }
+  const kept = thin(points, o.maxPoints ?? 128);
+  return makeTest({
+    name: o.name,
+    index: o.index,
+    total: o.total,
+    outcome: o.outcome === undefined ? (leaks.length ? 'failed' : 'passed') : o.outcome,
+    ok: leaks.length === 0,
+    heapSize: heap,
+    allocations,
+    totalBytes,
+    peakBytes: peak,
+    peakPercent: heap === null ? null : (peak / heap) * 100,
+    leaks,
+    persistent,
+    startLine: o.startLine,
+    timeline: { points: kept, heapSize: heap },
+  });
+}
+
+/** Stand-in for the analyzer's bounded history: every k-th point plus the maximum. */
+function thin(points: TimelinePoint[], max: number): TimelinePoint[] {
+  if (points.length <= max) return points;
+  const step = Math.ceil(points.length / max);
+  return points.filter((_, i) => i % step === 0 || i === points.length - 1);
+}
+
+const MODULES = ['tests/test_sign.py', 'tests/test_get_address.py', 'tests/test_eip712.py', 'tests/test_plugin.py'];
+const DEVICES = ['nanosp', 'nanox', 'stax', 'flex'];
+
+/** A large run like the 3,000-test bench log: mostly passing, a few leaks. */
+export function syntheticReport(count: number, seed = 12345): Report {
+  const rand = rng(seed);
+  const tests: TestResult[] = [];
+  let line = 10;
+  for (let i = 1; i <= count; i++) {
+    const module = MODULES[i % MODULES.length];
+    const name = `${module}::test_case_${Math.floor(i / DEVICES.length)}[${DEVICES[i % DEVICES.length]}]`;
+    const t = simulateTest(rand, {
+      name,
+      index: i,
+      total: count,
+      startLine: line,
+      records: 120 + Math.floor(rand() * 200),
+      leaks: i % 97 === 0 ? 1 + Math.floor(rand() * 3) : 0,
+      persistent: 2,
+      fill: 0.1 + rand() * 0.9,
+    });
+    tests.push(t);
+    line = (t.timeline.points.at(-1)?.line ?? line) + 20;
+  }
+  return makeReport(tests);
+}
+
+/** A small report with every kind of finding, for the browser tests and the screenshot. */
+export function demoReport(): Report {
+  const rand = rng(7);
+  const tests: TestResult[] = [];
+  let line = 9;
+  const next = (o: Omit<SimOptions, 'index' | 'startLine' | 'total'>) => {
+    const t = simulateTest(rand, { ...o, index: tests.length + 1, total: 12, startLine: line });
+    tests.push(t);
+    line = (t.timeline.points.at(-1)?.line ?? line) + 6;
+    return t;
+  };
+  next({ name: 'tests/test_sign.py::test_sign_tx[nanosp]', records: 180, fill: 0.35 });
+  next({ name: 'tests/test_sign.py::test_sign_tx[stax]', records: 220, fill: 0.5, leaks: 2 });
+  const df = next({ name: 'tests/test_sign.py::test_blind_sign[nanosp]', records: 90, fill: 0.2 });
+  df.ok = false;
+  df.freeErrors = [
+    {
+      kind: 'double-free',
+      address: 0xda7a00a4,
+      site: 'src/apdu/dispatcher.c:769',
+      line: df.startLine + 40,
+      allocSite: 'src/parser/tlv.c:482',
+      firstFreeSite: 'src/parser/tlv.c:530',
+    },
+  ];
+  const inv = next({ name: 'tests/test_get_address.py::test_get_address[flex]', records: 60, fill: 0.15 });
+  inv.ok = false;
+  inv.freeErrors = [
+    { kind: 'invalid-free', address: 0xda7a1234, site: 'src/crypto/hash.c:900', line: inv.startLine + 12 },
+  ];
+  next({ name: 'tests/test_eip712.py::test_eip712_v0[nanox]', records: 300, fill: 0.93 });
+  next({ name: 'tests/test_eip712.py::test_eip712_filtering[nanox]', records: 260, fill: 0.78, persistent: 3 });
+  const rec = next({ name: 'tests/test_plugin.py::test_plugin_reset[stax]', records: 120, fill: 0.4 });
+  rec.reclaimed = [{ address: 0xda7a0200, size: 96, site: 'src/plugin/erc20.c:776', line: rec.startLine + 30 }];
+  rec.segments = 2;
+  next({ name: 'tests/test_plugin.py::test_plugin_provide[stax]', records: 140, fill: 0.6, leaks: 1 });
+  const sk = next({ name: 'tests/test_sign.py::test_sign_legacy[nanosp]', records: 0, outcome: 'skipped' });
+  sk.peakPercent = 0;
+  next({ name: 'tests/test_misc.py::test_version', records: 40, fill: 0.1 });
+  const fa = next({ name: 'tests/test_misc.py::test_huge_payload[flex]', records: 80, fill: 0.97 });
+  fa.failedAllocations = [{ size: 4096, site: 'src/parser/tlv.c:91', line: fa.startLine + 50 }];
+  const sup = next({ name: 'tests/test_misc.py::test_known_leak[nanox]', records: 50, fill: 0.3 });
+  sup.suppressed = [{ address: 0xda7a0300, size: 32, site: 'vendor/nbgl/layout.c:88', line: sup.startLine + 5 }];
+  return makeReport(tests, {
+    diagnostics: [
+      { line: 3, kind: 'no-init', message: 'alloc before any init: heap size unknown' },
+      { line: 1207, kind: 'bad-record', message: 'bad size "12x"' },
+    ],
+    suppressionCounts: [{ pattern: 'vendor/nbgl/*', kind: 'leak', count: 1 }],
+  });
+}
+
+export const HOSTILE = {
+  script: 'tests/test_x.py::test_a[<script>alert(1)</script>]',
+  img: 'tests/test_x.py::test_b[<img src=x onerror="window.__pwned=1">]',
+  amp: "tests/test_x.py::test_c[&amp; \"quoted\" 'single']",
+  close: 'tests/test_x.py::test_d[</script><script>window.__pwned=1</script>]',
+  site: 'src/<svg onload=alert(1)>.c:12',
+  site2: "src/a&amp;b\"'</script>.c:7",
+};
+
+/** Log-derived strings that try to break out of every context the page uses. */
+export function hostileReport(): Report {
+  const rand = rng(99);
+  const names = [HOSTILE.script, HOSTILE.img, HOSTILE.amp, HOSTILE.close];
+  const tests = names.map((name, k) =>
+    simulateTest(rand, { name, index: k + 1, total: names.length, startLine: 10 + k * 200, records: 60, leaks: 1, fill: 0.3 }),
+  );
+  tests[0].leaks[0].site = HOSTILE.site;
+  tests[1].leaks[0].site = HOSTILE.site2;
+  const fe: FreeError = { kind: 'double-free', address: 0xda7a0100, site: HOSTILE.site, line: 50, allocSite: HOSTILE.site2, firstFreeSite: '<b>bold</b>:1' };
+  tests[2].freeErrors = [fe];
+  return makeReport(tests, {
+    diagnostics: [{ line: 4, kind: 'bad-record', message: 'unknown record kind "<script>window.__pwned=1</script>"' }],
+    suppressionCounts: [{ pattern: '<img src=x onerror=alert(1)>', kind: 'leak', count: 0 }],
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Hand-built results shaped like src/analyzer/types.ts, judged by the real
+ * policy code, so the CI modules can be tested without the log parser.
+ */
+import { leakSites } from '../../src/analyzer/analyzer.js';
+import type { AnalysisResult, Block, FreeError, Policy, Report, TestResult, Totals } from '../../src/analyzer/types.js';
+import { defaultPolicy, judge, parseFailOn } from '../../src/analyzer/verdict.js';
+
+export const HEAP = 8192;
+export const BASE = 0xda7a0000;
+
+export function block(size: number, site: string, line = 10, address = BASE + 0x64): Block {
+  return { address, size, site, line };
+}
+
+export function doubleFree(site: string, extra: Partial<FreeError> = {}): FreeError {
+  return { kind: 'double-free', address: BASE + 0x64, site, line: 40, allocSite: 'src/a.c:1', firstFreeSite: 'src/a.c:2', ...extra };
+}
+
+export function invalidFree(site: string, extra: Partial<FreeError> = {}): FreeError {
+  return { kind: 'invalid-free', address: BASE + 0x200, site, line: 41, ...extra };
+}
+
+export function makeTest(name: string | null, over: Partial<TestResult> = {}): TestResult {
+  const peakBytes = over.peakBytes ?? 100;
+  const heapSize = over.heapSize === undefined ? HEAP : over.heapSize;
+  return {
+    name,
+    index: 1,
+    total: null,
+    outcome: 'passed',
+    ok: true,
+    heapSize,
+    segments: 1,
+    allocations: 3,
+    totalBytes: 300,
+    peakBytes,
+    peakPercent: heapSize === null ? null : (peakBytes / heapSize) * 100,
+    leaks: [],
+    reclaimed: [],
+    persistent: [],
+    freeErrors: [],
+    failedAllocations: [],
+    suppressed: [],
+    suppressedFreeErrors: [],
+    startLine: 1,
+    timeline: { points: [], heapSize },
+    ...over,
+  };
+}
+
+/** Totals as the analyzer computes them from its tests. */
+export function makeResult(tests: TestResult[], over: Partial<AnalysisResult> = {}): AnalysisResult {
+  tests.forEach((t, i) => (t.index = i + 1));
+  const sum = (f: (t: TestResult) => number) => tests.reduce((s, t) => s + f(t), 0);
+  const totals: Totals = {
+    tests: tests.filter((t) => t.name !== null).length,
+    segments: sum((t) => t.segments),
+    allocations: sum((t) => t.allocations),
+    totalBytes: sum((t) => t.totalBytes),
+    leaks: sum((t) => t.leaks.length),
+    leakedBytes: sum((t) => t.leaks.reduce((s, b) => s + b.size, 0)),
+    reclaimed: sum((t) => t.reclaimed.length),
+    doubleFrees: sum((t) => t.freeErrors.filter((e) => e.kind === 'double-free').length),
+    invalidFrees: sum((t) => t.freeErrors.filter((e) => e.kind === 'invalid-free').length),
+    persistent: sum((t) => t.persistent.length),
+    persistentBytes: sum((t) => t.persistent.reduce((s, b) => s + b.size, 0)),
+    failedAllocations: sum((t) => t.failedAllocations.length),
+    peakBytes: Math.max(0, ...tests.map((t) => t.peakBytes)),
+    peakPercent: tests.some((t) => t.peakPercent !== null) ? Math.max(...tests.map((t) => t.peakPercent ?? 0)) : null,
+    suppressed: sum((t) => t.suppressed.length + t.suppressedFreeErrors.length),
+  };
+  return { tests, totals, diagnostics: [], leakSites: leakSites(tests), recordsSeen: tests.length > 0, linesRead: 100, ...over };
+}
+
+export function policy(failOn?: string): Policy {
+  if (failOn === undefined) return defaultPolicy();
+  return { ...parseFailOn([failOn]), strict: false };
+}
+
+export function makeReport(tests: TestResult[], p: Policy = defaultPolicy(), extra: Partial<Report> = {}): Report {
+  return judge(makeResult(tests), p, extra);
+}
