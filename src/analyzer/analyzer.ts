@@ -7,7 +7,8 @@
  */
 import { formatAddress, type MemRecord } from '../protocol/records.js';
 import type { LineEvent } from './parse-line.js';
-import { parseLine } from './parse-line.js';
+import { contentEnd, parseLine, RECORD_LINE_PREFIX, recordEvent } from './parse-line.js';
+import { copyString } from './intern.js';
 import { TimelineSampler } from './timeline.js';
 import type {
   AnalysisResult,
@@ -38,6 +39,8 @@ interface FreedBlock {
 }
 
 interface Segment {
+  /** Sequence number: tests remember segments by it, not by reference. */
+  id: number;
   heapSize: number | null;
   /** The test current when the segment started (null: outside any test). */
   owner: TestState;
@@ -55,8 +58,8 @@ interface TestState {
   ended: boolean;
   /** Plain-mode test opened by a module line or result character, not yet seen doing anything. */
   tentative: boolean;
-  /** Last segment this test ran in (to count segments once each). */
-  lastSegment: Segment | null;
+  /** Id of the last segment this test ran in (to count segments once each). */
+  lastSegment: number;
   /** Module of a plain-mode test (`PATH #k`), to give its number back if it is dropped. */
   plainPath: string | null;
   sampler: TimelineSampler;
@@ -117,6 +120,14 @@ export class Analyzer {
 
   /** Feeds one raw line (without its newline). */
   line(raw: string, lineNo: number): void {
+    // Hot path, same result as parseLine: most lines are plain emulator records.
+    if (raw.startsWith(RECORD_LINE_PREFIX) && raw.indexOf('\x1b', RECORD_LINE_PREFIX.length) < 0 && raw.indexOf('\x9b') < 0) {
+      const e = recordEvent(raw, RECORD_LINE_PREFIX.length, contentEnd(raw), lineNo);
+      if (e.type === 'record') this.record(e.record, lineNo);
+      else this.event(e);
+      this.lastLine = lineNo;
+      return;
+    }
     const events = parseLine(raw, lineNo);
     for (let i = 0; i < events.length; i++) this.event(events[i]);
     this.lastLine = lineNo;
@@ -225,7 +236,7 @@ export class Analyzer {
       liveBlocks: 0,
       ended: false,
       tentative,
-      lastSegment: null,
+      lastSegment: 0,
       plainPath,
       sampler: new TimelineSampler(this.timelinePoints),
     };
@@ -319,7 +330,8 @@ export class Analyzer {
         const block: LiveBlock = {
           address: r.address,
           size: r.size,
-          site: r.site,
+          // a live block may outlive its test: don't let its site pin the read chunk
+          site: copyString(r.site),
           line,
           test: t,
           persistent: r.kind === 'persist',
@@ -327,7 +339,7 @@ export class Analyzer {
         seg.live.set(r.address, block);
         seg.freed.delete(r.address);
         if (block.persistent) {
-          t.result.persistent.push({ address: r.address, size: r.size, site: r.site, line });
+          t.result.persistent.push({ address: r.address, size: r.size, site: block.site, line });
         } else {
           t.liveBlocks++;
         }
@@ -348,7 +360,7 @@ export class Analyzer {
         const block = seg.live.get(r.address);
         if (block) {
           this.release(seg, block);
-          seg.freed.set(r.address, { site: r.site, allocSite: block.site });
+          seg.freed.set(r.address, { site: copyString(r.site), allocSite: block.site });
         } else {
           const prior = seg.freed.get(r.address);
           t.result.freeErrors.push(
@@ -356,12 +368,12 @@ export class Analyzer {
               ? {
                   kind: 'double-free',
                   address: r.address,
-                  site: r.site,
+                  site: copyString(r.site),
                   line,
                   allocSite: prior.allocSite,
-                  firstFreeSite: prior.site,
+                  firstFreeSite: copyString(prior.site),
                 }
-              : { kind: 'invalid-free', address: r.address, site: r.site, line },
+              : { kind: 'invalid-free', address: r.address, site: copyString(r.site), line },
           );
         }
         t.sampler.add(line, seg.current);
@@ -369,12 +381,12 @@ export class Analyzer {
       }
       case 'fail': {
         const t = this.active(line);
-        t.result.failedAllocations.push({ size: r.size, site: r.site, line });
+        t.result.failedAllocations.push({ size: r.size, site: copyString(r.site), line });
         break;
       }
       case 'test':
         this.plainModule = null;
-        this.startTest(r.name, line, false);
+        this.startTest(copyString(r.name), line, false);
         break;
     }
   }
@@ -391,8 +403,8 @@ export class Analyzer {
 
   private notePeak(t: TestState, seg: Segment): void {
     const res = t.result;
-    if (t.lastSegment !== seg) {
-      t.lastSegment = seg;
+    if (t.lastSegment !== seg.id) {
+      t.lastSegment = seg.id;
       res.segments++;
       res.heapSize = seg.heapSize;
       t.result.timeline.heapSize = seg.heapSize;
@@ -413,6 +425,7 @@ export class Analyzer {
 
   private openSegment(t: TestState, heapSize: number | null, line: number): Segment {
     const seg: Segment = {
+      id: this.totals.segments + 1,
       heapSize,
       owner: t,
       live: new Map(),
@@ -448,6 +461,7 @@ export class Analyzer {
       block.test.liveBlocks--;
     }
     seg.live.clear();
+    seg.freed.clear();
     this.flush();
   }
 

@@ -8,7 +8,8 @@
  * record (`pytest -s`).
  */
 import stripAnsi from 'strip-ansi';
-import { MARKER, parseRecord, type MemRecord } from '../protocol/records.js';
+import { EMULATOR_PREFIX, MARKER, parseRecordAt, type MemRecord } from '../protocol/records.js';
+import { copyString } from './intern.js';
 import type { Outcome } from './types.js';
 
 export type LineEvent =
@@ -135,14 +136,14 @@ function structure(head: string, lineNo: number, out: LineEvent[]): void {
   if (o) {
     const rest = head.slice(o[0].length).trimStart();
     const idLen = nodeIdLength(rest);
-    if (idLen > 0) out.push({ type: 'outcome', line: lineNo, outcome: OUTCOMES[o[1]], name: rest.slice(0, idLen) });
+    if (idLen > 0) out.push({ type: 'outcome', line: lineNo, outcome: OUTCOMES[o[1]], name: copyString(rest.slice(0, idLen)) });
     else out.push({ type: 'outcome', line: lineNo, outcome: OUTCOMES[o[1]] });
     return;
   }
 
   const idLen = nodeIdLength(head);
   if (idLen > 0) {
-    out.push({ type: 'test-start', line: lineNo, name: head.slice(0, idLen) });
+    out.push({ type: 'test-start', line: lineNo, name: copyString(head.slice(0, idLen)) });
     const after = head.slice(idLen).trimStart();
     const outcome = OUTCOME_AT_START.exec(after);
     if (outcome) out.push({ type: 'outcome', line: lineNo, outcome: OUTCOMES[outcome[1]] });
@@ -153,12 +154,27 @@ function structure(head: string, lineNo: number, out: LineEvent[]): void {
   const space = head.indexOf(' ');
   const token = space < 0 ? head : head.slice(0, space);
   if (token.endsWith('.py') && TEST_PATH.test(token)) {
-    out.push({ type: 'module', line: lineNo, path: token });
+    out.push({ type: 'module', line: lineNo, path: copyString(token) });
     if (space < 0) return;
     rest = head.slice(space + 1);
   }
   const run = resultRunLength(rest);
   if (run > 0) out.push({ type: 'results', line: lineNo, chars: rest.slice(0, run) });
+}
+
+/** The usual record line: the emulator's prefix, then the record. */
+export const RECORD_LINE_PREFIX = EMULATOR_PREFIX + MARKER;
+
+/** Where a line's content ends once trailing white space (and `\r`) is dropped. */
+export function contentEnd(line: string): number {
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) end--;
+    else if (c > 0x7f && /\s/.test(line[end - 1])) end--;
+    else break;
+  }
+  return end;
 }
 
 /**
@@ -169,19 +185,15 @@ export function parseLine(raw: string, lineNo: number): LineEvent[] {
   const line = cleanLine(raw);
   if (line === '') return NO_EVENTS;
   const m = line.indexOf(MARKER);
-  // Fast path: the bulk of a log is emulator output carrying a record.
-  if (m >= 0 && line.charCodeAt(0) === 0x73 /* s */ && line.startsWith('seproxyhal: printf: ==MP ')) {
-    return [recordEvent(line.slice(m + MARKER.length), lineNo)];
-  }
   const out: LineEvent[] = [];
-  structure(m >= 0 ? line.slice(0, m) : line, lineNo, out);
-  if (m >= 0) out.push(recordEvent(line.slice(m + MARKER.length), lineNo));
+  if (m !== EMULATOR_PREFIX.length || !line.startsWith(RECORD_LINE_PREFIX)) structure(m >= 0 ? line.slice(0, m) : line, lineNo, out);
+  if (m >= 0) out.push(recordEvent(line, m + MARKER.length, line.length, lineNo));
   return out.length === 0 ? NO_EVENTS : out;
 }
 
-function recordEvent(text: string, lineNo: number): LineEvent {
-  const parsed = parseRecord(text);
-  return parsed.ok
-    ? { type: 'record', line: lineNo, record: parsed.record }
-    : { type: 'bad-record', line: lineNo, message: parsed.message, text };
+export function recordEvent(line: string, start: number, end: number, lineNo: number): LineEvent {
+  const r = parseRecordAt(line, start, end);
+  return typeof r === 'string'
+    ? { type: 'bad-record', line: lineNo, message: r, text: copyString(line.slice(start, Math.min(end, start + 200))) }
+    : { type: 'record', line: lineNo, record: r };
 }

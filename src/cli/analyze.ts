@@ -9,6 +9,7 @@ import type { Diagnostic, Policy, Report, TestResult } from '../analyzer/types.j
 import { judge, judgeTest, parseFailOn } from '../analyzer/verdict.js';
 import { CompatEngine } from '../reporters/compat.js';
 import type { ReporterInstance } from '../reporters/registry.js';
+import { CiGate, type CiOptions } from './ci-gate.js';
 import { useColors } from './colors.js';
 import { forEachLine, openInput } from './lines.js';
 import { close, openOutput, parseReporterSpecs, UsageError } from './outputs.js';
@@ -20,7 +21,7 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends CiOptions {
   quiet?: boolean;
   compat?: boolean;
   reporter: string[];
@@ -56,7 +57,13 @@ function describeDiagnostic(d: Diagnostic): string {
   return `line ${d.line}: ${d.message}`;
 }
 
-export async function analyzeCommand(files: string[], options: AnalyzeOptions, io: Io): Promise<number> {
+/** `onInputReady`: called once everything is validated, just before input is read (`valground run` starts its command there). */
+export async function analyzeCommand(
+  files: string[],
+  options: AnalyzeOptions,
+  io: Io,
+  onInputReady?: () => void,
+): Promise<number> {
   const inputs = files.length > 0 ? files : ['-'];
   const policy = policyFrom(options);
   const quiet = options.quiet === true;
@@ -66,6 +73,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
     throw new UsageError('--compat writes the reference output to standard output; send other reporters to files (--reporter NAME:PATH)');
   }
   await checkInputs(inputs);
+  const gate = await CiGate.load(options);
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
     io.stderr.write('valground: reading test output from standard input (pipe it in, or name a log file; --help for more)\n');
   }
@@ -83,7 +91,9 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
 
   const analyzer = new Analyzer({
     onTest(t: TestResult) {
+      gate.suppress(t);
       judgeTest(t, policy);
+      gate.checkRegression(t);
       for (const o of streaming) {
         const text = o.reporter.test!(t);
         if (text) o.stream.write(text);
@@ -101,6 +111,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
     }
   };
 
+  onInputReady?.();
   for (const input of inputs) {
     const source = openInput(input, io.stdin);
     if (engine) {
@@ -116,7 +127,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
   }
 
   const result = analyzer.finish();
-  const report: Report = judge(result, policy);
+  const report: Report = judge(result, policy, gate.finish(result));
   for (const o of outputs) {
     const text = o.reporter.end(report);
     if (text) o.stream.write(text);

@@ -13,7 +13,7 @@ export type LineHandler = (line: string, lineNo: number) => void;
 /** Feeds every line of `source` to `onLine`; resolves at the end of input. */
 export async function forEachLine(source: Readable, onLine: LineHandler): Promise<number> {
   let n = 0;
-  const splitter = split2((line: string) => {
+  const splitter = split2('\n', (line: string) => {
     onLine(line, ++n);
     return undefined; // nothing to pass downstream
   });
@@ -24,5 +24,5 @@ export async function forEachLine(source: Readable, onLine: LineHandler): Promis
 
 /** An input named on the command line: `-` is standard input. */
 export function openInput(name: string, stdin: Readable): Readable {
-  return name === '-' ? stdin : createReadStream(name, { highWaterMark: 1 << 20 });
+  return name === '-' ? stdin : createReadStream(name, { highWaterMark: 1 << 16 });
 }

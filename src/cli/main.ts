@@ -8,6 +8,9 @@ import '../reporters/index.js';
 import { FAIL_ON_KINDS, PolicyError } from '../analyzer/verdict.js';
 import { reporterNames } from '../reporters/registry.js';
 import { analyzeCommand, type AnalyzeOptions, type Io } from './analyze.js';
+import { addCiOptions } from './ci-gate.js';
+import { mergeCommand } from './merge.js';
+import { runCommand } from './run.js';
 import { UsageError } from './outputs.js';
 
 const EXAMPLES = `
@@ -18,8 +21,20 @@ Examples:
   valground session.log --reporter text --reporter json:out/mem.json
   valground session.log --fail-on leak,free-error,usage:90
   pytest -s 2>&1 | valground --compat             the reference script's exact output
+  valground run --reporter junit:out/mem.xml -- pytest -v -s   run the tests, keep their exit status
+  valground run --suppressions known.supp --baseline main.json --max-growth 5 -- pytest -s
+  valground merge shard1.json shard2.json --reporter junit:out/mem.xml
 
 Exit status: 0 clean, 1 memory errors under the policy, 2 usage or input error.`;
+
+const RUN_HELP = `
+The command's stdout and stderr are shown live; both are analyzed. Reports
+are written after the command ends (to stdout, or to the --reporter files).
+Exit status: the command's when it fails (128+N when killed by signal N),
+otherwise the analysis's. SIGINT and SIGTERM are forwarded to the command.
+
+Example:
+  valground run --reporter text --reporter junit:out/mem.xml -- pytest -v -s tests/`;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -27,7 +42,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** Options shared by every command that analyzes and reports. */
 export function addAnalysisOptions(cmd: Command): Command {
-  return cmd
+  return addCiOptions(cmd)
     .option('-q, --quiet', 'print only failing tests and the summary')
     .option('-r, --reporter <name[:path]>', `reporter, repeatable; PATH writes to a file (${reporterNames().join(', ')})`, collect, [])
     .option(
@@ -65,6 +80,27 @@ export async function main(argv: string[], partialIo: Partial<Io> = {}): Promise
     .addHelpText('after', EXAMPLES);
   addAnalysisOptions(program).action(async (files: string[], options: AnalyzeOptions) => {
     exitCode = await analyzeCommand(files, options, io);
+  });
+  // Subcommands inherit the output and exit settings above. Options after
+  // `run`'s COMMAND belong to the command (`valground run pytest -v`).
+  program.enablePositionalOptions();
+  addAnalysisOptions(
+    program
+      .command('run')
+      .description("run a test command, show its output live, analyze it, exit with its status when it fails")
+      .argument('<command...>', 'the command and its arguments (after --)')
+      .passThroughOptions()
+      .addHelpText('after', RUN_HELP),
+  ).action(async (command: string[], options: AnalyzeOptions) => {
+    exitCode = await runCommand(command, options, io);
+  });
+  addAnalysisOptions(
+    program
+      .command('merge')
+      .description('combine JSON reports from sharded jobs, re-judge them, and report (default: JSON on stdout)')
+      .argument('<reports...>', 'JSON reports written with --reporter json:PATH'),
+  ).action(async (reports: string[], options: AnalyzeOptions) => {
+    exitCode = await mergeCommand(reports, options, io);
   });
 
   try {

@@ -77,13 +77,37 @@ export function formatRecordLine(r: MemRecord, prefix = ''): string {
 }
 
 const DECIMAL = /^[0-9]+$/;
-const HEX = /^0[xX][0-9a-fA-F]+$/;
+
+/**
+ * A decimal or `0x` hexadecimal unsigned number in `text[start, end)`;
+ * `undefined` if it is neither. Reads char codes in place: this runs twice
+ * per record, and slicing would allocate.
+ */
+export function parseNumberAt(text: string, start: number, end: number): number | undefined {
+  if (end <= start) return undefined;
+  let n = 0;
+  if (end - start > 2 && text.charCodeAt(start) === 0x30 && (text.charCodeAt(start + 1) | 0x20) === 0x78) {
+    for (let i = start + 2; i < end; i++) {
+      const c = text.charCodeAt(i);
+      let d: number;
+      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+      else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) d = (c | 0x20) - 0x57;
+      else return undefined;
+      n = n * 16 + d;
+    }
+    return n;
+  }
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    n = n * 10 + (c - 0x30);
+  }
+  return n;
+}
 
 /** A decimal or `0x` hexadecimal unsigned number; `undefined` if it is neither. */
 export function parseNumber(text: string): number | undefined {
-  if (DECIMAL.test(text)) return Number(text);
-  if (HEX.test(text)) return parseInt(text.slice(2), 16);
-  return undefined;
+  return parseNumberAt(text, 0, text.length);
 }
 
 /** The line number of a `file:line` site: digits after the last `:`, or null. */
@@ -101,69 +125,72 @@ export function siteFile(site: string): string {
 
 export type ParsedRecord = { ok: true; record: MemRecord } | { ok: false; message: string };
 
-function bad(message: string): ParsedRecord {
-  return { ok: false, message };
+function field(text: string, start: number, end: number): string {
+  return JSON.stringify(text.slice(start, end));
+}
+
+/** Whether `text` has `word` at `at`, without slicing. */
+function hasAt(text: string, at: number, word: string): boolean {
+  return text.startsWith(word, at);
 }
 
 /**
- * Parses record text (what follows the marker, trailing white space already
- * removed). Never throws: a malformed record comes back as a message.
- * The call site is everything after the fixed fields, `;` included.
+ * Parses the record in `text[start, end)` (what follows the marker, trailing
+ * white space excluded). Returns the record, or a message saying what is
+ * wrong: never throws. The call site is everything after the fixed fields,
+ * `;` included. This is the analyzer's hot path: it reads in place.
  */
-export function parseRecord(text: string): ParsedRecord {
-  const first = text.indexOf(';');
-  const kind = first < 0 ? text : text.slice(0, first);
-  const rest = first < 0 ? '' : text.slice(first + 1);
-  switch (kind) {
-    case 'init': {
-      const [a, s, extra] = rest.split(';', 3);
-      if (first < 0 || s === undefined) return bad('init record needs ADDR;SIZE');
-      if (extra !== undefined) return bad('init record has extra fields');
-      const address = parseNumber(a);
-      const size = parseNumber(s);
-      if (address === undefined) return bad(`bad heap address "${a}"`);
-      if (size === undefined) return bad(`bad heap size "${s}"`);
-      return { ok: true, record: { kind, address, size } };
-    }
-    case 'alloc':
-    case 'persist': {
-      const i = rest.indexOf(';');
-      const j = i < 0 ? -1 : rest.indexOf(';', i + 1);
-      if (first < 0 || j < 0) return bad(`${kind} record needs SIZE;ADDR;FILE:LINE`);
-      const s = rest.slice(0, i);
-      const a = rest.slice(i + 1, j);
-      const site = rest.slice(j + 1);
-      const size = parseNumber(s);
-      const address = parseNumber(a);
-      if (size === undefined) return bad(`bad size "${s}"`);
-      if (address === undefined) return bad(`bad address "${a}"`);
-      if (site === '') return bad(`${kind} record has an empty call site`);
-      return { ok: true, record: { kind, size, address, site } };
-    }
-    case 'free': {
-      const i = rest.indexOf(';');
-      if (first < 0 || i < 0) return bad('free record needs ADDR;FILE:LINE');
-      const a = rest.slice(0, i);
-      const site = rest.slice(i + 1);
-      const address = parseNumber(a);
-      if (address === undefined) return bad(`bad address "${a}"`);
-      if (site === '') return bad('free record has an empty call site');
-      return { ok: true, record: { kind, address, site } };
-    }
-    case 'fail': {
-      const i = rest.indexOf(';');
-      if (first < 0 || i < 0) return bad('fail record needs SIZE;FILE:LINE');
-      const s = rest.slice(0, i);
-      const site = rest.slice(i + 1);
-      const size = parseNumber(s);
-      if (size === undefined) return bad(`bad size "${s}"`);
-      return { ok: true, record: { kind, size, site } };
-    }
-    case 'test': {
-      if (first < 0 || rest === '') return bad('test record needs a NAME');
-      return { ok: true, record: { kind, name: rest } };
-    }
-    default:
-      return bad(`unknown record kind "${kind.length > 40 ? kind.slice(0, 40) + '…' : kind}"`);
+export function parseRecordAt(text: string, start: number, end: number): MemRecord | string {
+  let first = text.indexOf(';', start);
+  if (first >= end) first = -1;
+  const kindEnd = first < 0 ? end : first;
+  const a = first + 1; // start of the first field
+  let b = first < 0 ? -1 : text.indexOf(';', a); // end of the first field
+  if (b >= end) b = -1;
+  let c = b < 0 ? -1 : text.indexOf(';', b + 1); // end of the second field
+  if (c >= end) c = -1;
+  const kindLen = kindEnd - start;
+  if (kindLen === 5 && hasAt(text, start, 'alloc') || kindLen === 7 && hasAt(text, start, 'persist')) {
+    const kind = kindLen === 5 ? 'alloc' : 'persist';
+    if (c < 0) return `${kind} record needs SIZE;ADDR;FILE:LINE`;
+    const size = parseNumberAt(text, a, b);
+    const address = parseNumberAt(text, b + 1, c);
+    if (size === undefined) return `bad size ${field(text, a, b)}`;
+    if (address === undefined) return `bad address ${field(text, b + 1, c)}`;
+    if (c + 1 >= end) return `${kind} record has an empty call site`;
+    return { kind, size, address, site: text.slice(c + 1, end) };
   }
+  if (kindLen === 4 && hasAt(text, start, 'free')) {
+    if (b < 0) return 'free record needs ADDR;FILE:LINE';
+    const address = parseNumberAt(text, a, b);
+    if (address === undefined) return `bad address ${field(text, a, b)}`;
+    if (b + 1 >= end) return 'free record has an empty call site';
+    return { kind: 'free', address, site: text.slice(b + 1, end) };
+  }
+  if (kindLen === 4 && hasAt(text, start, 'init')) {
+    if (b < 0) return 'init record needs ADDR;SIZE';
+    if (c >= 0) return 'init record has extra fields';
+    const address = parseNumberAt(text, a, b);
+    const size = parseNumberAt(text, b + 1, end);
+    if (address === undefined) return `bad heap address ${field(text, a, b)}`;
+    if (size === undefined) return `bad heap size ${field(text, b + 1, end)}`;
+    return { kind: 'init', address, size };
+  }
+  if (kindLen === 4 && hasAt(text, start, 'fail')) {
+    if (b < 0) return 'fail record needs SIZE;FILE:LINE';
+    const size = parseNumberAt(text, a, b);
+    if (size === undefined) return `bad size ${field(text, a, b)}`;
+    return { kind: 'fail', size, site: text.slice(b + 1, end) };
+  }
+  if (kindLen === 4 && hasAt(text, start, 'test')) {
+    if (first < 0 || a >= end) return 'test record needs a NAME';
+    return { kind: 'test', name: text.slice(a, end) };
+  }
+  return `unknown record kind ${field(text, start, Math.min(kindEnd, start + 40))}`;
+}
+
+/** Parses record text (what follows the marker). Never throws. */
+export function parseRecord(text: string): ParsedRecord {
+  const r = parseRecordAt(text, 0, text.length);
+  return typeof r === 'string' ? { ok: false, message: r } : { ok: true, record: r };
 }

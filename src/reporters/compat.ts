@@ -152,7 +152,8 @@ export class CompatEngine {
 
   /** Feeds one raw line; returns what the reference prints for it. */
   line(raw: string, lineNo: number): string {
-    // Python's text mode splits on a lone \r too (universal newlines).
+    // Python's text mode ends lines at \r\n, and at a lone \r too (universal newlines).
+    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
     if (raw.includes('\r')) {
       let out = '';
       for (const part of raw.split('\r')) out += this.one(part, lineNo);

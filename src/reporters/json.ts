@@ -64,6 +64,8 @@ export function toJson(report: Report) {
     tests: report.tests.map(test),
     diagnostics: report.diagnostics,
     ...(report.regressions !== undefined ? { regressions: report.regressions } : {}),
+    ...(report.baselineChanges !== undefined ? { baselineChanges: report.baselineChanges } : {}),
+    ...(report.suppressionCounts !== undefined ? { suppressionCounts: report.suppressionCounts } : {}),
   };
 }
 

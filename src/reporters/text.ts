@@ -105,7 +105,7 @@ export class TextReporter {
     if (report.regressions && report.regressions.length > 0) {
       out += '\n' + k.bold('Peak regressions against the baseline') + '\n';
       for (const r of report.regressions) {
-        out += `  ${k.red(`+${r.growthPercent.toFixed(1)}%`)}  ${r.baselinePeakBytes} → ${r.peakBytes} bytes  ${r.test ?? '(outside any test)'}\n`;
+        out += `  ${k.red(Number.isFinite(r.growthPercent) ? `+${r.growthPercent.toFixed(1)}%` : 'from 0')}  ${r.baselinePeakBytes} → ${r.peakBytes} bytes  ${r.test ?? '(outside any test)'}\n`;
       }
     }
     if (report.baselineChanges && !quiet) {

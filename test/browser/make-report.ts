@@ -213,11 +213,12 @@ export function simulateTest(rand: () => number, o: SimOptions): TestResult {
   });
 }
 
-/** Stand-in for the analyzer's bounded history: every k-th point plus the maximum. */
+/** Stand-in for the analyzer's bounded history: every k-th point, the last, and the peak. */
 function thin(points: TimelinePoint[], max: number): TimelinePoint[] {
   if (points.length <= max) return points;
   const step = Math.ceil(points.length / max);
-  return points.filter((_, i) => i % step === 0 || i === points.length - 1);
+  const top = points.reduce((best, p, i) => (p.live > points[best].live ? i : best), 0);
+  return points.filter((_, i) => i % step === 0 || i === points.length - 1 || i === top);
 }
 
 const MODULES = ['tests/test_sign.py', 'tests/test_get_address.py', 'tests/test_eip712.py', 'tests/test_plugin.py'];

@@ -27,7 +27,7 @@ type Interpolation = SafeHtml | string | number | boolean | null | undefined | r
 
 function render(value: Interpolation): string {
   if (value instanceof SafeHtml) return value.value;
-  if (Array.isArray(value)) return value.map(render).join('');
+  if (typeof value === 'object' && value !== null) return (value as readonly Interpolation[]).map(render).join('');
   // null/undefined/false render as nothing, so `${cond && html`…`}` reads naturally.
   if (value === null || value === undefined || value === false) return '';
   return escapeHtml(value === true ? 'true' : value);
@@ -55,4 +55,10 @@ export function embedJson(value: unknown): SafeHtml {
     return '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
   });
   return new SafeHtml(json);
+}
+
+/** Base64 payload for a data element; checked, since only that alphabet is inert in markup. */
+export function embedBase64(text: string): SafeHtml {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error('embedBase64: not base64');
+  return new SafeHtml(text);
 }

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: the SPEC §7 figures. The analyzer runs in a child process
+ * (the real CLI path, from a file) on a generated 3,000-test log and on one
+ * twice as long, to show throughput and that memory stays flat; then the
+ * allocator loop with and without profiling.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchAllocator } from './allocator.js';
+import { generateLog } from './generate-log.js';
+
+const runner = fileURLToPath(new URL('./run-cli.js', import.meta.url));
+
+interface CliRun {
+  ms: number;
+  maxRssKb: number;
+}
+
+function runCli(file: string): CliRun {
+  // Best time of three (the machine may be busy); the worst memory of the three.
+  const runs: CliRun[] = [];
+  for (let i = 0; i < 3; i++) {
+    const result = spawnSync(process.execPath, [runner, file, '--reporter', 'json'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
+    runs.push(JSON.parse(result.stderr.trim().split('\n').pop()!) as CliRun);
+  }
+  return { ms: Math.min(...runs.map((r) => r.ms)), maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)) };
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'valground-bench-'));
+try {
+  console.log('valground benchmark (SPEC §7)\n');
+  for (const tests of [3000, 6000]) {
+    const file = join(dir, `session-${tests}.log`);
+    const log = await generateLog(file, tests);
+    const r = runCli(file);
+    const rate = log.bytes / 1e6 / (r.ms / 1000);
+    console.log(
+      `analyzer  ${tests} tests, ${log.lines.toLocaleString('en')} lines, ${mb(log.bytes)} MB: ` +
+        `${rate.toFixed(0)} MB/s (${(r.ms / 1000).toFixed(2)} s), peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
+    );
+  }
+  const a = await benchAllocator();
+  console.log(`allocator ${a.ops.toLocaleString('en')} ops, no profiling:          ${(a.plainOpsPerSec / 1e6).toFixed(1)} M ops/s`);
+  console.log(`allocator ${a.ops.toLocaleString('en')} ops, profiling to a function: ${(a.profiledOpsPerSec / 1e6).toFixed(1)} M ops/s`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
