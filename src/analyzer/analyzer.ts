@@ -179,6 +179,18 @@ export class Analyzer {
     }
   }
 
+  /**
+   * Ends one input among several (log files): it is the end of input for its
+   * heap segment and its tests, so the next file starts afresh.
+   */
+  endSource(): void {
+    this.closeSegment(null);
+    this.closeTest();
+    this.plainModule = null;
+    this.plainCounters.clear();
+    this.collected = null;
+  }
+
   /** Ends the input: closes the open segment (live blocks leak) and every test. */
   finish(): AnalysisResult {
     this.closeSegment(null);

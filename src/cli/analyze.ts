@@ -124,6 +124,7 @@ export async function analyzeCommand(
     } else {
       await forEachLine(source, (line, n) => analyzer.line(line, n));
     }
+    analyzer.endSource();
   }
 
   const result = analyzer.finish();

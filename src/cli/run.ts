@@ -17,13 +17,38 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { PassThrough, Writable, type Readable } from 'node:stream';
-import split2 from 'split2';
+import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { analyzeCommand, type AnalyzeOptions, type Io } from './analyze.js';
 
 /** Output written by the command after it exited (a background process holding the pipe) is not waited for forever. */
 const DRAIN_AFTER_EXIT_MS = 5000;
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Passes on whole lines only, in blocks (a per-line chunk would cost the
+ * analyzer 2–3×): merged with another stream, a line of one never cuts a
+ * line of the other. A last line without newline gets one at the end.
+ * `\n` never occurs inside a UTF-8 sequence, so bytes are cut safely.
+ */
+export function wholeLines(): Transform {
+  let carry: Buffer = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      const nl = chunk.lastIndexOf(10);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, chunk]);
+      } else {
+        this.push(carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, nl + 1)]) : chunk.subarray(0, nl + 1));
+        carry = Buffer.from(chunk.subarray(nl + 1));
+      }
+      callback();
+    },
+    flush(callback) {
+      if (carry.length > 0) this.push(Buffer.concat([carry, Buffer.from('\n')]));
+      callback();
+    },
+  });
+}
 
 /** Collects the reports while the command runs. */
 class Capture extends Writable {
@@ -73,8 +98,7 @@ export async function runCommand(command: string[], options: AnalyzeOptions, io:
         [c.stdout!, io.stdout],
         [c.stderr!, io.stderr],
       ] as const) {
-        // Lines are framed per stream, then merged whole; split2 drops the `\n`, we put it back.
-        const lines = split2((line: string) => line + '\n');
+        const lines = wholeLines();
         source.on('data', (chunk: Buffer) => shown.write(chunk));
         source.pipe(lines).pipe(analyzed, { end: false });
         lines.once('end', lineEnded);

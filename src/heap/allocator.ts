@@ -43,16 +43,17 @@ export const MAX_ALLOC_SIZE = 32756;
 /** Address of the heap when the caller gives none: what the SDK logs show. */
 export const DEFAULT_HEAP_BASE = 0xda7a0000;
 
-// Heap header fields.
+// Heap header fields (byte offsets).
 const HDR_END = 0; // u64: one past the last byte of the heap (an address)
 const HDR_NB_SEGS = 8; // u64: number of segments in use
 const HDR_FREE_LISTS = 16; // u16[NB_MAX_SEGMENTS * NB_SUB_SEGMENTS]
+const W_FREE_LISTS = HDR_FREE_LISTS >> 1; // the same, as a u16 word index
 
-// Chunk header fields (byte offsets from the chunk start).
-const CH_SIZE = 0; // u16: size (bits 0-14) | allocated (bit 15)
-const CH_PHYS_PREV = 2; // u16: physically previous chunk, offset / 8
-const CH_FPREV = 4; // u16: previous chunk in its free list, offset / 8
-const CH_FNEXT = 6; // u16: next chunk in its free list, offset / 8
+// Chunk header fields, as u16 word indices from the chunk's first word.
+const W_SIZE = 0; // size (bits 0-14) | allocated (bit 15)
+const W_PHYS_PREV = 1; // physically previous chunk, offset / 8
+const W_FPREV = 2; // previous chunk in its free list, offset / 8
+const W_FNEXT = 3; // next chunk in its free list, offset / 8
 
 const SIZE_MASK = 0x7fff;
 const ALLOCATED = 0x8000;
@@ -67,6 +68,7 @@ const NB_SUB_SEGMENTS = 4;
 export type HeapCorruptionReason =
   | 'invalid-size' //       a chunk's size is not a multiple of 4, below 8 or past the heap end
   | 'corrupted-prev' //     a chunk's physical-previous link does not lead back to it
+  | 'corrupted-list' //     a free chunk's list links point outside the heap (C would write there)
   | 'wild-pointer' //       free of an address outside the heap's payload area
   | 'invariant'; //         debug-mode consistency check failed
 
@@ -98,9 +100,15 @@ export interface MemInitOptions {
   debug?: boolean;
 }
 
-/** The allocator context `mem_init` returns: views on the region, created once. */
+/**
+ * The allocator context `mem_init` returns: views on the region, created once.
+ * Header words go through a Uint16Array (faster than DataView here); it is
+ * little-endian on every platform Node ships for but s390x, where the region's
+ * bytes would be big-endian (the allocator still works).
+ */
 export class MemCtx {
   /** @internal */ readonly dv: DataView;
+  /** @internal */ readonly u16: Uint16Array;
   /** @internal */ readonly nbLists: number;
   constructor(
     readonly region: Uint8Array,
@@ -111,6 +119,7 @@ export class MemCtx {
     readonly debug: boolean,
   ) {
     this.dv = new DataView(region.buffer, region.byteOffset, region.byteLength);
+    this.u16 = new Uint16Array(region.buffer, region.byteOffset, region.byteLength >> 1);
     this.nbLists = nbSegs * NB_SUB_SEGMENTS;
   }
 }
@@ -174,8 +183,9 @@ function chunkSizeFor(n: number): number {
 }
 
 // ---------------------------------------------------------------------------
-// Free lists and validation. Offsets are byte offsets in the region; list
-// links and phys_prev hold offset >> 3, as in the C code.
+// Free lists and validation. `chunk` values are byte offsets in the region;
+// `u16[chunk >> 1]` is the chunk's first header word. List links and
+// phys_prev hold offset / 8 ("idx"), as in the C code: word index = idx << 2.
 
 function hex(n: number): string {
   return '0x' + (n >>> 0).toString(16).padStart(8, '0');
@@ -188,79 +198,92 @@ function corrupt(ctx: MemCtx, reason: HeapCorruptionReason, chunk: number, detai
 
 /** `ensure_chunk_valid`: throws HeapCorruptionError like the SDK's THROW(EXCEPTION_CORRUPT). */
 function ensureChunkValid(ctx: MemCtx, chunk: number): void {
-  const dv = ctx.dv;
+  const u16 = ctx.u16;
   const end = ctx.size;
-  const size = dv.getUint16(chunk + CH_SIZE, true) & SIZE_MASK;
+  const w = chunk >> 1;
+  const size = u16[w + W_SIZE] & SIZE_MASK;
   if ((size & (PAYLOAD_ALIGNMENT - 1)) !== 0 || size < FREE_CHUNK_HEADER_SIZE || chunk + size > end) {
     throw corrupt(ctx, 'invalid-size', chunk, `invalid chunk size ${size}`, `invalid size: header->size  = ${size}!`);
   }
-  const prevIdx = dv.getUint16(chunk + CH_PHYS_PREV, true);
+  const prevIdx = u16[w + W_PHYS_PREV];
   if (prevIdx !== 0) {
     const prev = prevIdx << 3;
-    // prev == end: the C code would read past the heap; the check below fails anyway.
-    if (prev < HEAP_HEADER_SIZE || prev >= end || prev + (dv.getUint16(prev + CH_SIZE, true) & SIZE_MASK) !== chunk) {
+    // prev == end: the C code would read past the heap; the check fails anyway.
+    if (prev < HEAP_HEADER_SIZE || prev >= end || prev + (u16[(prev >> 1) + W_SIZE] & SIZE_MASK) !== chunk) {
       throw corrupt(ctx, 'corrupted-prev', chunk, `previous-chunk link ${hex(ctx.base + prev)} does not end here`, 'corrupted prev_chunk');
     }
   }
 }
 
-/** `list_remove`: unlink chunk index `elem` from the list whose head is at `headPos`. */
-function listRemove(dv: DataView, headPos: number, elem: number): void {
-  const e = elem << 3;
-  const fnext = dv.getUint16(e + CH_FNEXT, true);
-  if (dv.getUint16(headPos, true) === elem) {
-    dv.setUint16(headPos, fnext, true);
-    if (fnext !== 0) dv.setUint16((fnext << 3) + CH_FPREV, 0, true);
+/** `list_remove`: unlink chunk `elem` (offset / 8) from the list whose head word is `head`. */
+function listRemove(ctx: MemCtx, head: number, elem: number): void {
+  const u16 = ctx.u16;
+  const w = elem << 2;
+  const fnext = u16[w + W_FNEXT];
+  const fprev = u16[w + W_FPREV];
+  // Links of a chunk whose header was overwritten may point past the heap: the
+  // C code would then write outside it; stop with a corruption error instead.
+  if ((fnext << 3) + FREE_CHUNK_HEADER_SIZE > ctx.size || (fprev << 3) + FREE_CHUNK_HEADER_SIZE > ctx.size) {
+    throw corrupt(ctx, 'corrupted-list', elem << 3, `free-list links ${fprev}/${fnext} point outside the heap`, null);
+  }
+  if (u16[head] === elem) {
+    u16[head] = fnext;
+    if (fnext !== 0) u16[(fnext << 2) + W_FPREV] = 0;
     return;
   }
-  const fprev = dv.getUint16(e + CH_FPREV, true);
-  if (fprev !== 0) dv.setUint16((fprev << 3) + CH_FNEXT, fnext, true);
-  if (fnext !== 0) dv.setUint16((fnext << 3) + CH_FPREV, fprev, true);
+  if (fprev !== 0) u16[(fprev << 2) + W_FNEXT] = fnext;
+  if (fnext !== 0) u16[(fnext << 2) + W_FPREV] = fprev;
 }
 
 /** `list_push`: mark the chunk free and push it at the head (LIFO) of its list. */
 function listPush(ctx: MemCtx, chunk: number): void {
-  const dv = ctx.dv;
-  const w0 = dv.getUint16(chunk + CH_SIZE, true);
+  const u16 = ctx.u16;
+  const w = chunk >> 1;
+  const w0 = u16[w + W_SIZE];
   const seg = seglistIndex(ctx.nbSegs, w0 & SIZE_MASK);
   if (seg < 0) return;
-  const headPos = HDR_FREE_LISTS + 2 * seg;
-  const first = dv.getUint16(headPos, true);
+  const head = W_FREE_LISTS + seg;
+  const first = u16[head];
   const idx = chunk >> 3;
   // Already the head: the SDK returns without touching the header.
   if (first === idx) return;
-  dv.setUint16(chunk + CH_FNEXT, first, true);
-  dv.setUint16(chunk + CH_FPREV, 0, true);
-  dv.setUint16(chunk + CH_SIZE, w0 & SIZE_MASK, true);
-  if (first !== 0) dv.setUint16((first << 3) + CH_FPREV, idx, true);
-  dv.setUint16(headPos, idx, true);
+  u16[w + W_FNEXT] = first;
+  u16[w + W_FPREV] = 0;
+  u16[w + W_SIZE] = w0 & SIZE_MASK;
+  if (first !== 0) u16[(first << 2) + W_FPREV] = idx;
+  u16[head] = idx;
+}
+
+/** Zero a chunk's 8 header bytes (the SDK's memset of an absorbed header). */
+function clearHeader(u16: Uint16Array, w: number): void {
+  u16[w] = 0;
+  u16[w + 1] = 0;
+  u16[w + 2] = 0;
+  u16[w + 3] = 0;
 }
 
 /** `coalesce`: merge `neighbour` into `chunk` (or `chunk` into it) if it is free. */
 function coalesce(ctx: MemCtx, chunk: number, neighbour: number): number {
-  const dv = ctx.dv;
+  const u16 = ctx.u16;
   ensureChunkValid(ctx, neighbour);
-  const nw = dv.getUint16(neighbour + CH_SIZE, true);
+  const nw = u16[(neighbour >> 1) + W_SIZE];
   if ((nw & ALLOCATED) !== 0) return chunk;
   const nsize = nw & SIZE_MASK;
   const seg = seglistIndex(ctx.nbSegs, nsize);
-  if (seg >= 0) listRemove(dv, HDR_FREE_LISTS + 2 * seg, neighbour >> 3);
+  if (seg >= 0) listRemove(ctx, W_FREE_LISTS + seg, neighbour >> 3);
+  const cw0 = u16[(chunk >> 1) + W_SIZE];
   if (chunk < neighbour) {
     const next = neighbour + nsize;
-    if (next < ctx.size) dv.setUint16(next + CH_PHYS_PREV, chunk >> 3, true);
-    const cw = dv.getUint16(chunk + CH_SIZE, true);
-    dv.setUint16(chunk + CH_SIZE, (cw & ALLOCATED) | ((cw + nsize) & SIZE_MASK), true);
-    // The SDK zeroes the absorbed header so stale links cannot leak.
-    dv.setUint32(neighbour, 0, true);
-    dv.setUint32(neighbour + 4, 0, true);
+    if (next < ctx.size) u16[(next >> 1) + W_PHYS_PREV] = chunk >> 3;
+    // 15-bit bitfield arithmetic, as `header->size += neighbour->size`.
+    u16[(chunk >> 1) + W_SIZE] = (cw0 & ALLOCATED) | ((cw0 + nsize) & SIZE_MASK);
+    clearHeader(u16, neighbour >> 1);
     return chunk;
   }
-  const csize = dv.getUint16(chunk + CH_SIZE, true) & SIZE_MASK;
-  const next = chunk + csize;
-  if (next < ctx.size) dv.setUint16(next + CH_PHYS_PREV, neighbour >> 3, true);
-  dv.setUint16(neighbour + CH_SIZE, (nw & ALLOCATED) | ((nw + csize) & SIZE_MASK), true);
-  dv.setUint32(chunk, 0, true);
-  dv.setUint32(chunk + 4, 0, true);
+  const next = chunk + (cw0 & SIZE_MASK);
+  if (next < ctx.size) u16[(next >> 1) + W_PHYS_PREV] = neighbour >> 3;
+  u16[(neighbour >> 1) + W_SIZE] = (nw & ALLOCATED) | ((nw + cw0) & SIZE_MASK);
+  clearHeader(u16, chunk >> 1);
   return neighbour;
 }
 
@@ -269,24 +292,32 @@ function coalesce(ctx: MemCtx, chunk: number, neighbour: number): number {
  * end was `oldEnd`, and push it (the split done by alloc and in-place realloc).
  */
 function splitTail(ctx: MemCtx, owner: number, at: number, size: number, oldEnd: number): void {
-  const dv = ctx.dv;
+  const u16 = ctx.u16;
+  const w = at >> 1;
   // A 15-bit bitfield write: the allocated bit keeps whatever was there until list_push.
-  dv.setUint16(at + CH_SIZE, (dv.getUint16(at + CH_SIZE, true) & ALLOCATED) | (size & SIZE_MASK), true);
-  dv.setUint16(at + CH_PHYS_PREV, owner >> 3, true);
-  if (oldEnd < ctx.size) dv.setUint16(oldEnd + CH_PHYS_PREV, at >> 3, true);
+  u16[w + W_SIZE] = (u16[w + W_SIZE] & ALLOCATED) | (size & SIZE_MASK);
+  u16[w + W_PHYS_PREV] = owner >> 3;
+  if (oldEnd < ctx.size) u16[(oldEnd >> 1) + W_PHYS_PREV] = at >> 3;
   listPush(ctx, at);
 }
 
-/** Payload pointer → chunk offset, or -1 when outside the heap's payload area. */
+/**
+ * Payload pointer → chunk offset, or -1 when outside the heap's payload area:
+ * before the first payload (base + 100), past the last possible one
+ * (end − 4), or odd (a halfword-misaligned header: a fault on a Cortex-M0).
+ */
 function chunkOf(ctx: MemCtx, ptr: number): number {
   const off = ptr - ctx.base;
-  // Payloads start at 96 + 4 at the earliest; the last possible one is 4 bytes before the end.
-  if (!(off >= HEAP_HEADER_SIZE + ALLOC_CHUNK_HEADER_SIZE && off <= ctx.size - ALLOC_CHUNK_HEADER_SIZE) || off % 1 !== 0) return -1;
+  if (!(off >= HEAP_HEADER_SIZE + ALLOC_CHUNK_HEADER_SIZE && off <= ctx.size - ALLOC_CHUNK_HEADER_SIZE) || off % 2 !== 0) return -1;
   return off - ALLOC_CHUNK_HEADER_SIZE;
 }
 
 function checkRequest(fn: string, n: number): void {
   if (typeof n !== 'number' || n % 1 !== 0) throw new TypeError(`${fn}: size must be an integer, got ${String(n)}`);
+}
+
+function wildPointer(fn: string, ptr: number): HeapCorruptionError {
+  return new HeapCorruptionError(`${fn}: ${hex(ptr)} is outside the heap's payload area`, 'wild-pointer', ptr);
 }
 
 // ---------------------------------------------------------------------------
@@ -299,23 +330,26 @@ function checkRequest(fn: string, n: number): void {
  */
 export function mem_init(region: Uint8Array, options: MemInitOptions = {}): MemCtx | null {
   if (!(region instanceof Uint8Array)) throw new TypeError('mem_init: region must be a Uint8Array');
+  if (region.byteOffset % 2 !== 0) throw new RangeError('mem_init: region must start at an even byte offset of its buffer');
   const size = region.byteLength;
   const base = options.base ?? DEFAULT_HEAP_BASE;
-  if (!Number.isInteger(base) || base < 0 || base + size > 2 ** 32) {
-    throw new RangeError(`mem_init: base ${String(base)} must place the heap in the 32-bit address space`);
+  if (!Number.isInteger(base) || base < 0 || base % 8 !== 0 || base + size > 2 ** 32) {
+    throw new RangeError(`mem_init: base ${String(base)} must be 8-byte aligned and keep the heap in the 32-bit address space`);
   }
   if ((size & (FREE_CHUNK_HEADER_SIZE - 1)) !== 0 || size < MIN_HEAP_SIZE || size > MAX_HEAP_SIZE) return null;
   const nbSegs = 31 - Math.clz32(size - HEAP_HEADER_SIZE) - NB_LINEAR_SEGMENTS + 1;
   if (nbSegs > NB_MAX_SEGMENTS) return null;
   const ctx = new MemCtx(region, base, size, nbSegs, options.debug ?? envDebug());
   const dv = ctx.dv;
+  const u16 = ctx.u16;
   // heap_t as the C code leaves it: end pointer, nb_segs, then the list heads in use.
   dv.setBigUint64(HDR_END, BigInt(base + size), true);
   dv.setBigUint64(HDR_NB_SEGS, BigInt(nbSegs), true);
-  region.fill(0, HDR_FREE_LISTS, HDR_FREE_LISTS + 2 * ctx.nbLists);
+  u16.fill(0, W_FREE_LISTS, W_FREE_LISTS + ctx.nbLists);
   // One free chunk covering everything after the header.
-  dv.setUint16(HEAP_HEADER_SIZE + CH_SIZE, (dv.getUint16(HEAP_HEADER_SIZE, true) & ALLOCATED) | (size - HEAP_HEADER_SIZE), true);
-  dv.setUint16(HEAP_HEADER_SIZE + CH_PHYS_PREV, 0, true);
+  const w = HEAP_HEADER_SIZE >> 1;
+  u16[w + W_SIZE] = (u16[w + W_SIZE] & ALLOCATED) | (size - HEAP_HEADER_SIZE);
+  u16[w + W_PHYS_PREV] = 0;
   listPush(ctx, HEAP_HEADER_SIZE);
   if (ctx.debug) mem_check(ctx);
   return ctx;
@@ -328,25 +362,26 @@ export function mem_alloc(ctx: MemCtx, n: number): number | null {
   const need = chunkSizeFor(n);
   let seg = seglistIndexUp(ctx.nbSegs, need);
   if (seg < 0) return null;
-  const dv = ctx.dv;
+  const u16 = ctx.u16;
   for (const lists = ctx.nbLists; seg < lists; seg++) {
-    const headPos = HDR_FREE_LISTS + 2 * seg;
-    const idx = dv.getUint16(headPos, true);
+    const head = W_FREE_LISTS + seg;
+    const idx = u16[head];
     if (idx === 0) continue;
     const chunk = idx << 3;
     ensureChunkValid(ctx, chunk);
-    const w0 = dv.getUint16(chunk + CH_SIZE, true);
-    const size = w0 & SIZE_MASK;
+    const w = idx << 2;
+    const size = u16[w + W_SIZE] & SIZE_MASK;
     // Only the head of the first non-empty list is tried: if it is too small, fail.
     if (need > size) return null;
-    listRemove(dv, headPos, idx);
+    listRemove(ctx, head, idx);
     let newSize = size;
     if (size >= need + FREE_CHUNK_HEADER_SIZE) {
       splitTail(ctx, chunk, chunk + need, size - need, chunk + size);
       newSize = need;
     }
-    dv.setUint16(chunk + CH_SIZE, ALLOCATED | newSize, true);
-    dv.setUint32(chunk + CH_FPREV, 0, true); // fprev = fnext = 0
+    u16[w + W_SIZE] = ALLOCATED | newSize;
+    u16[w + W_FPREV] = 0;
+    u16[w + W_FNEXT] = 0;
     if (ctx.debug) mem_check(ctx);
     return ctx.base + chunk + ALLOC_CHUNK_HEADER_SIZE;
   }
@@ -360,16 +395,14 @@ export function mem_alloc(ctx: MemCtx, n: number): number | null {
  */
 export function mem_free(ctx: MemCtx, ptr: number): void {
   let chunk = chunkOf(ctx, ptr);
-  if (chunk < 0) {
-    throw new HeapCorruptionError(`mem_free: ${hex(ptr)} is outside the heap's payload area`, 'wild-pointer', ptr);
-  }
-  const dv = ctx.dv;
+  if (chunk < 0) throw wildPointer('mem_free', ptr);
+  const u16 = ctx.u16;
   ensureChunkValid(ctx, chunk);
-  const w0 = dv.getUint16(chunk + CH_SIZE, true);
+  const w0 = u16[(chunk >> 1) + W_SIZE];
   if ((w0 & ALLOCATED) === 0) return;
   const next = chunk + (w0 & SIZE_MASK);
   if (next < ctx.size) chunk = coalesce(ctx, chunk, next);
-  const prevIdx = dv.getUint16(chunk + CH_PHYS_PREV, true);
+  const prevIdx = u16[(chunk >> 1) + W_PHYS_PREV];
   if (prevIdx !== 0) chunk = coalesce(ctx, chunk, prevIdx << 3);
   listPush(ctx, chunk);
   if (ctx.debug) mem_check(ctx);
@@ -393,8 +426,8 @@ export function mem_realloc(ctx: MemCtx, ptr: number | null, n: number): number 
   if (!(n >= 1)) return null; // negative or NaN: a huge size_t in C, which no heap holds
   if (typeof n !== 'number' || n % 1 !== 0) checkRequest('mem_realloc', n);
   ensureChunkValid(ctx, chunk);
-  const dv = ctx.dv;
-  const w0 = dv.getUint16(chunk + CH_SIZE, true);
+  const u16 = ctx.u16;
+  const w0 = u16[(chunk >> 1) + W_SIZE];
   const oldSize = w0 & SIZE_MASK;
   const oldPayload = oldSize - ALLOC_CHUNK_HEADER_SIZE;
   if (oldPayload >= n) {
@@ -402,7 +435,7 @@ export function mem_realloc(ctx: MemCtx, ptr: number | null, n: number): number 
     const remainder = oldSize - newSize;
     if (remainder >= FREE_CHUNK_HEADER_SIZE) {
       splitTail(ctx, chunk, chunk + newSize, remainder, chunk + oldSize);
-      dv.setUint16(chunk + CH_SIZE, (w0 & ALLOCATED) | newSize, true);
+      u16[(chunk >> 1) + W_SIZE] = (w0 & ALLOCATED) | newSize;
       if (ctx.debug) mem_check(ctx);
     }
     return ptr;
@@ -410,8 +443,7 @@ export function mem_realloc(ctx: MemCtx, ptr: number | null, n: number): number 
   const fresh = mem_alloc(ctx, n);
   if (fresh === null) return null;
   const from = chunk + ALLOC_CHUNK_HEADER_SIZE;
-  const to = fresh - ctx.base;
-  ctx.region.copyWithin(to, from, from + oldPayload);
+  ctx.region.copyWithin(fresh - ctx.base, from, from + oldPayload);
   mem_free(ctx, ptr);
   return fresh;
 }
@@ -423,11 +455,11 @@ export function mem_realloc(ctx: MemCtx, ptr: number | null, n: number): number 
  * the C loop would spin forever) or when the next header would lie past the heap.
  */
 export function mem_parse(ctx: MemCtx, cb: MemParseCallback): void {
-  const dv = ctx.dv;
+  const u16 = ctx.u16;
   const end = ctx.size;
   let chunk = HEAP_HEADER_SIZE;
   for (;;) {
-    const w0 = dv.getUint16(chunk + CH_SIZE, true);
+    const w0 = u16[(chunk >> 1) + W_SIZE];
     const size = w0 & SIZE_MASK;
     if (cb(ctx.base + chunk, (w0 & ALLOCATED) !== 0, size) === true) return;
     if (size === 0 || chunk + size + 2 > end) return;
@@ -447,7 +479,7 @@ export function mem_stat_ex(ctx: MemCtx): MemStatEx {
 }
 
 function statWalk(ctx: MemCtx, extended: boolean): MemStatEx {
-  const dv = ctx.dv;
+  const u16 = ctx.u16;
   const end = ctx.size;
   let total = HEAP_HEADER_SIZE;
   let free = 0;
@@ -458,7 +490,7 @@ function statWalk(ctx: MemCtx, extended: boolean): MemStatEx {
   let squares = 0;
   let chunk = HEAP_HEADER_SIZE;
   for (;;) {
-    const w0 = dv.getUint16(chunk + CH_SIZE, true);
+    const w0 = u16[(chunk >> 1) + W_SIZE];
     const size = w0 & SIZE_MASK;
     if (size === 0) break; // the SDK's parse_callback stops here ("error reached")
     chunks++;
@@ -494,9 +526,9 @@ function statWalk(ctx: MemCtx, extended: boolean): MemStatEx {
  */
 export function mem_block_size(ctx: MemCtx, ptr: number): number {
   const chunk = chunkOf(ctx, ptr);
-  if (chunk < 0) throw new HeapCorruptionError(`${hex(ptr)} is outside the heap's payload area`, 'wild-pointer', ptr);
+  if (chunk < 0) throw wildPointer('mem_block_size', ptr);
   ensureChunkValid(ctx, chunk);
-  const w0 = ctx.dv.getUint16(chunk + CH_SIZE, true);
+  const w0 = ctx.u16[(chunk >> 1) + W_SIZE];
   if ((w0 & ALLOCATED) === 0) throw new RangeError(`${hex(ptr)} is not an allocated block`);
   return (w0 & SIZE_MASK) - ALLOC_CHUNK_HEADER_SIZE;
 }
@@ -508,6 +540,7 @@ export function mem_block_size(ctx: MemCtx, ptr: number): number {
  * HeapCorruptionError with reason 'invariant'.
  */
 export function mem_check(ctx: MemCtx): void {
+  const u16 = ctx.u16;
   const dv = ctx.dv;
   const end = ctx.size;
   const fail = (chunk: number, detail: string): never => {
@@ -519,19 +552,18 @@ export function mem_check(ctx: MemCtx): void {
   let prev = 0;
   let chunk = HEAP_HEADER_SIZE;
   while (chunk < end) {
-    const w0 = dv.getUint16(chunk + CH_SIZE, true);
-    const size = w0 & SIZE_MASK;
+    const w = chunk >> 1;
+    const size = u16[w + W_SIZE] & SIZE_MASK;
     if (size < FREE_CHUNK_HEADER_SIZE || size % 8 !== 0 || chunk + size > end) fail(chunk, `bad chunk size ${size}`);
-    if (dv.getUint16(chunk + CH_PHYS_PREV, true) !== prev >> 3) fail(chunk, 'phys_prev does not name the previous chunk');
-    if ((w0 & ALLOCATED) === 0) {
+    if (u16[w + W_PHYS_PREV] !== prev >> 3) fail(chunk, 'phys_prev does not name the previous chunk');
+    if ((u16[w + W_SIZE] & ALLOCATED) === 0) {
       freeChunks++;
       // Must be reachable from the head of its size class.
       const seg = seglistIndex(ctx.nbSegs, size);
       if (seg < 0) fail(chunk, 'free chunk has no size class');
-      let at = dv.getUint16(HDR_FREE_LISTS + 2 * seg, true);
-      let steps = 0;
-      while (at !== 0 && at !== chunk >> 3 && steps++ <= end >> 3) at = dv.getUint16((at << 3) + CH_FNEXT, true);
-      if (at === 0) fail(chunk, `free chunk missing from list ${seg}`);
+      let at = u16[W_FREE_LISTS + seg];
+      for (let steps = 0; at !== 0 && at !== chunk >> 3 && steps <= end >> 3; steps++) at = u16[(at << 2) + W_FNEXT];
+      if (at !== chunk >> 3) fail(chunk, `free chunk missing from list ${seg}`);
     }
     prev = chunk;
     chunk += size;
@@ -539,7 +571,7 @@ export function mem_check(ctx: MemCtx): void {
   if (chunk !== end) fail(prev, 'chunks overrun the heap');
   let listed = 0;
   for (let seg = 0; seg < NB_MAX_SEGMENTS * NB_SUB_SEGMENTS; seg++) {
-    let idx = dv.getUint16(HDR_FREE_LISTS + 2 * seg, true);
+    let idx = u16[W_FREE_LISTS + seg];
     if (seg >= ctx.nbLists) {
       if (idx !== 0) fail(HDR_FREE_LISTS + 2 * seg, `unused list ${seg} is not empty`);
       continue;
@@ -548,13 +580,13 @@ export function mem_check(ctx: MemCtx): void {
     while (idx !== 0) {
       const c = idx << 3;
       if (c < HEAP_HEADER_SIZE || c + FREE_CHUNK_HEADER_SIZE > end) fail(c, `list ${seg} links outside the heap`);
-      const w0 = dv.getUint16(c + CH_SIZE, true);
+      const w0 = u16[(c >> 1) + W_SIZE];
       if ((w0 & ALLOCATED) !== 0) fail(c, `allocated chunk in free list ${seg}`);
       if (seglistIndex(ctx.nbSegs, w0 & SIZE_MASK) !== seg) fail(c, `chunk of size ${w0 & SIZE_MASK} in list ${seg}`);
-      if (dv.getUint16(c + CH_FPREV, true) !== back) fail(c, 'fprev does not name the previous list entry');
+      if (u16[(c >> 1) + W_FPREV] !== back) fail(c, 'fprev does not name the previous list entry');
       if (++listed > freeChunks) fail(c, 'free lists hold more entries than there are free chunks');
       back = idx;
-      idx = dv.getUint16(c + CH_FNEXT, true);
+      idx = u16[(c >> 1) + W_FNEXT];
     }
   }
   if (listed !== freeChunks) fail(HDR_FREE_LISTS, `${freeChunks} free chunks but ${listed} listed`);

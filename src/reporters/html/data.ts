@@ -12,7 +12,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Block, FailedAllocation, FreeError, Report, TimelinePoint } from '../../analyzer/types.js';
 
-/** Most points kept per test timeline, and the floor the size budget may push it to. */
+/** Most points kept per test timeline, and the floor the size budget may push it to (both even). */
 export const TIMELINE_MAX_POINTS = 240;
 export const TIMELINE_MIN_POINTS = 8;
 /** Blocks listed per test and kind; the counts stay exact (the JSON report has everything). */
@@ -21,8 +21,8 @@ export const DETAIL_LIMIT = 200;
 export const PLAIN_JSON_LIMIT = 96 * 1024;
 /** Budget for the gzip+base64 payload, leaving room for markup, CSS and script under 300 KB. */
 export const PACKED_BUDGET = 240 * 1024;
-/** Timeline points tried first, across all tests, before the byte budget is checked. */
-const FIRST_TRY_POINTS = 200_000;
+/** Timeline points across all tests tried first; a cheap upper bound for the bisection. */
+const FIRST_TRY_POINTS = 120_000;
 
 /** [address - base, size, siteIndex, line - startLine] */
 export type BlockTuple = [number, number, number, number];
@@ -227,26 +227,38 @@ export type Packed =
   | { encoding: 'json'; data: ReportData }
   | { encoding: 'gzip+base64'; base64: string; data: ReportData };
 
+function pack(report: Report, maxPoints: number): Packed {
+  const data = encodeReport(report, maxPoints);
+  const json = JSON.stringify(data);
+  if (json.length <= PLAIN_JSON_LIMIT) return { encoding: 'json', data };
+  return { encoding: 'gzip+base64', base64: gzipSync(json, { level: 9 }).toString('base64'), data };
+}
+
 /**
  * Encodes the report for embedding. Small reports stay plain JSON; larger
- * ones are gzipped (the page inflates them with DecompressionStream), and
- * timelines are thinned until the payload fits PACKED_BUDGET.
+ * ones are gzipped (the page inflates them with DecompressionStream), with
+ * the most timeline points per test that keep the payload within `budget`
+ * (found by bisection: the size grows with the point count).
  */
 export function packReport(report: Report, budget = PACKED_BUDGET): Packed {
+  const fits = (p: Packed) => p.encoding === 'json' || p.base64.length <= budget;
+  // Even counts: downsample keeps the first and last point plus pairs.
+  const even = (n: number) => n - (n % 2);
   const longest = report.tests.reduce((m, t) => Math.max(m, t.timeline?.points.length ?? 0), 0);
   const share = Math.floor(FIRST_TRY_POINTS / Math.max(1, report.tests.length));
-  let points = Math.max(TIMELINE_MIN_POINTS, Math.min(TIMELINE_MAX_POINTS, longest, share));
-  let baseSize: number | undefined;
-  for (;;) {
-    const data = encodeReport(report, points);
-    const json = JSON.stringify(data);
-    if (json.length <= PLAIN_JSON_LIMIT) return { encoding: 'json', data };
-    const base64 = gzipSync(json, { level: 9 }).toString('base64');
-    if (base64.length <= budget || points <= TIMELINE_MIN_POINTS) return { encoding: 'gzip+base64', base64, data };
-    // Cost of the payload without timelines, then assume size grows linearly with points per test.
-    baseSize ??= gzipSync(JSON.stringify({ ...data, tl: [] }), { level: 9 }).length * (4 / 3);
-    const perPoint = (base64.length - baseSize) / points;
-    const fit = perPoint > 0 ? Math.floor(((budget - baseSize) * 0.97) / perPoint) : points;
-    points = Math.max(TIMELINE_MIN_POINTS, Math.min(Math.floor(points * 0.85), fit));
+  let hi = even(Math.max(TIMELINE_MIN_POINTS, Math.min(TIMELINE_MAX_POINTS, longest, share)));
+  const first = pack(report, hi);
+  if (fits(first) || hi <= TIMELINE_MIN_POINTS) return first;
+  let lo = TIMELINE_MIN_POINTS;
+  let best: Packed | null = null;
+  while (hi - lo > 2) {
+    const mid = even(Math.floor((lo + hi) / 2));
+    const p = pack(report, mid);
+    if (fits(p)) {
+      lo = mid;
+      best = p;
+    } else hi = mid;
   }
+  // Over budget even at the floor: a huge run still gets its report, just larger.
+  return best ?? pack(report, lo);
 }
