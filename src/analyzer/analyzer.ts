@@ -31,11 +31,10 @@ export interface AnalyzerOptions {
 interface LiveBlock extends Block {
   test: TestState;
   persistent: boolean;
-}
-
-interface FreedBlock {
-  site: string;
-  allocSite: string;
+  /** Whether `site` is a flat copy (see copyString) rather than a slice of its line. */
+  flat: boolean;
+  /** Once freed: the site of the free, to name a later double free. */
+  freeSite: string;
 }
 
 interface Segment {
@@ -45,7 +44,8 @@ interface Segment {
   /** The test current when the segment started (null: outside any test). */
   owner: TestState;
   live: Map<number, LiveBlock>;
-  freed: Map<number, FreedBlock>;
+  /** Blocks freed in this segment, by address, to tell a double free from an invalid one. */
+  freed: Map<number, LiveBlock>;
   current: number;
   peak: number;
 }
@@ -281,8 +281,24 @@ export class Analyzer {
       return;
     }
     t.ended = true;
+    if (t.liveBlocks > 0) this.keepSites(t);
     this.queue.push(t);
     this.flush();
+  }
+
+  /**
+   * Blocks that outlive their test get flat copies of their sites: a slice
+   * would pin the chunk of log it was read from for as long as it lives.
+   */
+  private keepSites(t: TestState): void {
+    const seg = this.segment;
+    if (!seg) return;
+    for (const block of seg.live.values()) {
+      if (block.test === t && !block.flat) {
+        block.site = copyString(block.site);
+        block.flat = true;
+      }
+    }
   }
 
   /** The test activity belongs to; activity outside any test gets an unnamed one. */
@@ -342,15 +358,19 @@ export class Analyzer {
         const block: LiveBlock = {
           address: r.address,
           size: r.size,
-          // a live block may outlive its test: don't let its site pin the read chunk
-          site: copyString(r.site),
+          // a slice of the line until the block outlives its test (see keepSites)
+          site: r.site,
           line,
           test: t,
           persistent: r.kind === 'persist',
+          flat: false,
+          freeSite: '',
         };
         seg.live.set(r.address, block);
         seg.freed.delete(r.address);
         if (block.persistent) {
+          block.site = copyString(block.site);
+          block.flat = true;
           t.result.persistent.push({ address: r.address, size: r.size, site: block.site, line });
         } else {
           t.liveBlocks++;
@@ -372,7 +392,8 @@ export class Analyzer {
         const block = seg.live.get(r.address);
         if (block) {
           this.release(seg, block);
-          seg.freed.set(r.address, { site: copyString(r.site), allocSite: block.site });
+          block.freeSite = r.site;
+          seg.freed.set(r.address, block);
         } else {
           const prior = seg.freed.get(r.address);
           t.result.freeErrors.push(
@@ -382,8 +403,8 @@ export class Analyzer {
                   address: r.address,
                   site: copyString(r.site),
                   line,
-                  allocSite: prior.allocSite,
-                  firstFreeSite: copyString(prior.site),
+                  allocSite: copyString(prior.site),
+                  firstFreeSite: copyString(prior.freeSite),
                 }
               : { kind: 'invalid-free', address: r.address, site: copyString(r.site), line },
           );
@@ -467,7 +488,8 @@ export class Analyzer {
     const reclaimed = at !== null && at === seg.owner;
     for (const block of seg.live.values()) {
       if (block.persistent) continue;
-      const b: Block = { address: block.address, size: block.size, site: block.site, line: block.line };
+      const site = block.flat ? block.site : copyString(block.site);
+      const b: Block = { address: block.address, size: block.size, site, line: block.line };
       if (reclaimed) block.test.result.reclaimed.push(b);
       else block.test.result.leaks.push(b);
       block.test.liveBlocks--;

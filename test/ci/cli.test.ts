@@ -57,7 +57,8 @@ function bin(args: string[], onStdout?: (soFar: string, pid: number) => void): P
     });
     p.stderr.on('data', (c: Buffer) => (stderr += c));
     p.on('error', fail);
-    p.on('close', (code, signal) => done({ code: code ?? 128 + (signal === 'SIGKILL' ? 9 : 0), stdout, stderr }));
+    // valground itself must always exit with a status, never die of a signal.
+    p.on('close', (code, signal) => done({ code: code ?? -1, stdout: stdout + (signal ? `\n[killed by ${signal}]` : ''), stderr }));
   });
 }
 
