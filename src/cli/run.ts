@@ -111,7 +111,7 @@ export async function runCommand(command: string[], options: AnalyzeOptions, io:
         for (const s of FORWARDED_SIGNALS) process.off(s, onSignal);
       };
 
-      c.once('error', (error: NodeJS.ErrnoException) => {
+      c.on('error', (error: NodeJS.ErrnoException) => {
         // Only a failed start ends here without an exit (kill errors come with a pid).
         if (c.pid !== undefined) return;
         stopForwarding();

@@ -1,0 +1,253 @@
+/**
+ * The HTML report in real Chromium, opened from file:// like a CI artifact.
+ * Every test fails on page errors, console errors, dialogs, non-file
+ * requests, or a hostile payload having run (`window.__pwned`).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test as base, expect, type Page } from '@playwright/test';
+import { analyzeText } from '../../src/analyzer/analyze.js';
+import type { Report } from '../../src/analyzer/types.js';
+import { defaultPolicy, judge } from '../../src/analyzer/verdict.js';
+import { renderHtml } from '../../src/reporters/html.js';
+import { demoReport, HOSTILE, hostileReport, syntheticReport } from './make-report.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function reportFromLog(path: string): Report {
+  return judge(analyzeText(readFileSync(path, 'utf8')), defaultPolicy());
+}
+
+type Open = (page: string, tests: number) => Promise<void>;
+
+const test = base.extend<{ open: Open }>({
+  open: async ({ page }, use, testInfo) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('request', (r) => {
+      if (!/^(file|data):/.test(r.url())) problems.push(`request: ${r.url()}`);
+    });
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await use(async (html, tests) => {
+      expect(html).not.toMatch(/https?:/i);
+      const file = testInfo.outputPath('report.html');
+      writeFileSync(file, html);
+      await page.goto(pathToFileURL(file).href);
+      await expect(page.getByTestId('test-row')).toHaveCount(tests);
+    });
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(problems).toEqual([]);
+  },
+});
+
+/** Peak percents of the visible rows, top to bottom (null when unknown). */
+async function visiblePercents(page: Page): Promise<Array<number | null>> {
+  return page.getByTestId('test-row').evaluateAll((rows) =>
+    rows
+      .filter((r) => !(r as HTMLElement).hidden)
+      .map((r) => {
+        const v = r.querySelector('[data-testid="peak-percent"]')!.getAttribute('data-value');
+        return v === '' ? null : Number(v);
+      }),
+  );
+}
+
+function row(page: Page, name: string) {
+  return page.getByTestId('test-row').filter({ has: page.getByText(name, { exact: true }) });
+}
+
+test.describe('demo report', () => {
+  const report = demoReport();
+
+  test('opens from file:// with header, totals and a row per test', async ({ page, open }, testInfo) => {
+    await open(renderHtml(report), report.tests.length);
+    await expect(page.getByTestId('verdict')).toContainText('FAIL');
+    await expect(page.getByTestId('totals')).toContainText('95.76 %');
+    await expect(page.getByTestId('tests-table')).toBeVisible();
+    await expect(page.locator('#count')).toHaveText('12 tests');
+    const shot = testInfo.outputPath('report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach('report', { path: shot, contentType: 'image/png' });
+  });
+
+  test('sort-peak toggles descending then ascending', async ({ page, open }) => {
+    await open(renderHtml(report), report.tests.length);
+    const sort = page.getByTestId('sort-peak');
+    await sort.click();
+    await expect(sort).toHaveAttribute('aria-sort', 'descending');
+    const desc = await visiblePercents(page);
+    const known = report.tests.map((t) => t.peakPercent).filter((p): p is number => p !== null);
+    expect(desc.filter((p) => p !== null)).toEqual(
+      known.map((p) => Math.round(p * 100) / 100).sort((a, b) => b - a),
+    );
+    await sort.click();
+    await expect(sort).toHaveAttribute('aria-sort', 'ascending');
+    const asc = (await visiblePercents(page)).filter((p): p is number => p !== null);
+    expect(asc).toEqual([...asc].sort((a, b) => a - b));
+    expect(asc[0]).toBeLessThan(asc.at(-1)!);
+  });
+
+  test('the filter box narrows rows by name', async ({ page, open }) => {
+    await open(renderHtml(report), report.tests.length);
+    const visible = page.getByTestId('test-row').filter({ visible: true });
+    await page.getByTestId('filter').fill('EIP712');
+    await expect(visible).toHaveCount(report.tests.filter((t) => t.name!.includes('eip712')).length);
+    await expect(page.locator('#count')).toHaveText('Showing 2 of 12 tests');
+    await page.getByTestId('filter').fill('no such test');
+    await expect(visible).toHaveCount(0);
+    await expect(page.getByText('No test matches the filter.')).toBeVisible();
+    await page.getByTestId('filter').fill('');
+    await expect(visible).toHaveCount(report.tests.length);
+  });
+
+  test('the failing-only switch keeps failing tests', async ({ page, open }) => {
+    await open(renderHtml(report), report.tests.length);
+    const visible = page.getByTestId('test-row').filter({ visible: true });
+    const failing = report.tests.filter((t) => !t.ok);
+    await page.getByTestId('failing-only').click();
+    await expect(page.getByTestId('failing-only')).toBeChecked();
+    await expect(visible).toHaveCount(failing.length);
+    for (const t of failing) await expect(row(page, t.name!)).toBeVisible();
+    await page.getByTestId('failing-only').click();
+    await expect(visible).toHaveCount(report.tests.length);
+  });
+
+  test('clicking a row expands its leaks, sites and timeline', async ({ page, open }) => {
+    await open(renderHtml(report), report.tests.length);
+    const leaky = report.tests.find((t) => t.leaks.length === 2)!;
+    const r = row(page, leaky.name!);
+    await r.click();
+    await expect(r).toHaveAttribute('aria-expanded', 'true');
+    const details = page.getByTestId('test-details');
+    await expect(details).toHaveCount(1);
+    for (const b of leaky.leaks) await expect(details.getByText(b.site, { exact: true })).toBeVisible();
+    await expect(details.getByTestId('timeline').locator('svg')).toBeVisible();
+    // One marker per leaked block, at its allocation line.
+    await expect(details.getByTestId('leak-marker')).toHaveCount(leaky.leaks.length);
+    await r.click();
+    await expect(details).toBeHidden();
+  });
+
+  test('free errors show the alloc and first-free sites', async ({ page, open }) => {
+    await open(renderHtml(report), report.tests.length);
+    const t = report.tests.find((x) => x.freeErrors.some((f) => f.kind === 'double-free'))!;
+    const f = t.freeErrors[0];
+    await row(page, t.name!).click();
+    const details = page.getByTestId('test-details');
+    await expect(details).toContainText('double free');
+    for (const s of [f.site, f.allocSite!, f.firstFreeSite!]) await expect(details.getByText(s, { exact: true })).toBeVisible();
+  });
+
+  test('every test has a timeline; Enter opens a row from the keyboard', async ({ page, open }) => {
+    await open(renderHtml(report), report.tests.length);
+    const rows = page.getByTestId('test-row');
+    await rows.first().focus();
+    await page.keyboard.press('Enter');
+    await expect(rows.first()).toHaveAttribute('aria-expanded', 'true');
+    for (let i = 1; i < report.tests.length; i++) await rows.nth(i).click();
+    await expect(page.getByTestId('timeline')).toHaveCount(report.tests.length);
+    const withPoints = report.tests.filter((t) => t.timeline.points.length > 0).length;
+    await expect(page.getByTestId('timeline').locator('svg')).toHaveCount(withPoints);
+  });
+
+  test('leaks are grouped by site, and a site links to its test', async ({ page, open }) => {
+    await open(renderHtml(report), report.tests.length);
+    const sites = page.getByTestId('leak-sites').getByTestId('leak-site');
+    await expect(sites).toHaveCount(report.leakSites.length);
+    const first = report.leakSites[0];
+    await expect(sites.first()).toContainText(first.site);
+    await sites.first().getByRole('link').first().click();
+    await expect(row(page, first.tests[0]!)).toHaveAttribute('aria-expanded', 'true');
+    await expect(page.getByTestId('diagnostics').getByTestId('diagnostic')).toHaveCount(report.diagnostics.length);
+  });
+});
+
+test('a 3,000-test report opens, sorts and filters', async ({ page, open }) => {
+  const report = syntheticReport(3000);
+  const html = renderHtml(report);
+  expect(Buffer.byteLength(html)).toBeLessThan(300 * 1024);
+  await open(html, 3000);
+  await page.getByTestId('sort-peak').click();
+  const top = Math.max(...report.tests.map((t) => t.peakPercent ?? 0));
+  expect((await visiblePercents(page))[0]).toBe(Math.round(top * 100) / 100);
+  await page.getByTestId('failing-only').click();
+  await expect(page.getByTestId('test-row').filter({ visible: true })).toHaveCount(report.tests.filter((t) => !t.ok).length);
+  await page.getByTestId('test-row').filter({ visible: true }).first().click();
+  await expect(page.getByTestId('timeline').locator('svg')).toBeVisible();
+});
+
+test.describe('hostile input is shown as text and never runs', () => {
+  const cases: Array<[string, () => Report]> = [
+    ['fixtures/hostile/hostile.log', () => reportFromLog(join(ROOT, 'fixtures/hostile/hostile.log'))],
+    ['hand-built hostile report', hostileReport],
+  ];
+  for (const [title, make] of cases) {
+    test(title, async ({ page, open }) => {
+      const report = make();
+      await open(renderHtml(report), report.tests.length);
+      for (const t of report.tests) {
+        const r = row(page, t.name!);
+        await expect(r).toHaveCount(1);
+        await r.click();
+      }
+      const details = page.getByTestId('test-details');
+      for (const t of report.tests)
+        for (const b of [...t.leaks, ...t.persistent]) await expect(details.getByText(b.site, { exact: true })).toBeVisible();
+      for (const s of report.leakSites) await expect(page.getByTestId('leak-sites').getByText(s.site, { exact: true })).toBeVisible();
+      await expect(page.locator('img, iframe, body script:not(#report-data):not(:last-of-type)')).toHaveCount(0);
+      await expect(page.locator('script')).toHaveCount(2);
+    });
+  }
+
+  test('hostile strings reach the page verbatim', async ({ page, open }) => {
+    const report = hostileReport();
+    await open(renderHtml(report), report.tests.length);
+    await expect(page.getByTestId('test-row').first().locator('.name')).toHaveText(HOSTILE.script);
+  });
+});
+
+test.describe('fixture logs', () => {
+  const logs = ['generated', 'real-pytest'].flatMap((dir) =>
+    readdirSync(join(ROOT, 'fixtures', dir))
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => join('fixtures', dir, f)),
+  );
+  for (const log of logs) {
+    test(log, async ({ page, open }) => {
+      const report = reportFromLog(join(ROOT, log));
+      await open(renderHtml(report), report.tests.length);
+      await expect(page.getByTestId('verdict')).toHaveText(new RegExp(report.verdict.ok ? '^PASS' : '^(FAIL|ERROR)'));
+      const leaky = report.tests.find((t) => t.leaks.length > 0);
+      if (leaky) {
+        await page.getByTestId('test-row').nth(report.tests.indexOf(leaky)).click();
+        await expect(page.getByTestId('test-details').getByText(leaky.leaks[0].site).first()).toBeVisible();
+        await expect(page.getByTestId('leak-marker')).toHaveCount(leaky.leaks.length);
+      }
+    });
+  }
+});
+
+test('the CLI writes the same report with --reporter html:PATH', async ({ page, open }, testInfo) => {
+  const bin = join(ROOT, 'bin', 'valground.js');
+  expect(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first').toBe(true);
+  const out = testInfo.outputPath('cli.html');
+  const json = testInfo.outputPath('cli.json');
+  const log = join(ROOT, 'fixtures', 'generated', 'mixed.log');
+  try {
+    execFileSync(process.execPath, [bin, log, '--reporter', `html:${out}`, '--reporter', `json:${json}`], { stdio: 'pipe' });
+  } catch (err) {
+    // Exit 1 = memory errors found, which mixed.log has; anything else is a failure.
+    if ((err as { status?: number }).status !== 1) throw err;
+  }
+  const tests = (JSON.parse(readFileSync(json, 'utf8')) as { tests: unknown[] }).tests.length;
+  await open(readFileSync(out, 'utf8'), tests);
+  await expect(page.getByTestId('verdict')).toContainText('FAIL');
+});
