@@ -65,6 +65,15 @@ interface TestState {
   sampler: TimelineSampler;
 }
 
+/**
+ * Map key for an address: 32-bit addresses (all of them on the SDK's
+ * targets) become small integers, which V8 hashes without boxing; wider
+ * ones stay as they are and cannot collide with those.
+ */
+function key(address: number): number {
+  return address <= 0xffffffff ? address | 0 : address;
+}
+
 function emptyTotals(): Totals {
   return {
     tests: 0,
@@ -353,7 +362,8 @@ export class Analyzer {
         if (r.address === 0) return; // a NULL return is not a live block
         const t = this.active(line);
         const seg = this.ensureSegment(t, line);
-        const old = seg.live.get(r.address);
+        const k = key(r.address);
+        const old = seg.live.get(k);
         if (old) this.release(seg, old); // logged at a live address: the old block is gone
         const block: LiveBlock = {
           address: r.address,
@@ -366,8 +376,8 @@ export class Analyzer {
           flat: false,
           freeSite: '',
         };
-        seg.live.set(r.address, block);
-        seg.freed.delete(r.address);
+        // A stale entry in `freed` is harmless: a live block is found first.
+        seg.live.set(k, block);
         if (block.persistent) {
           block.site = copyString(block.site);
           block.flat = true;
@@ -389,13 +399,14 @@ export class Analyzer {
         const t = this.active(line);
         const seg = this.ensureSegment(t, line);
         this.notePeak(t, seg);
-        const block = seg.live.get(r.address);
+        const k = key(r.address);
+        const block = seg.live.get(k);
         if (block) {
           this.release(seg, block);
           block.freeSite = r.site;
-          seg.freed.set(r.address, block);
+          seg.freed.set(k, block);
         } else {
-          const prior = seg.freed.get(r.address);
+          const prior = seg.freed.get(k);
           t.result.freeErrors.push(
             prior
               ? {
@@ -426,7 +437,7 @@ export class Analyzer {
 
   /** Removes a live block without judging it (freed, or overwritten). */
   private release(seg: Segment, block: LiveBlock): void {
-    seg.live.delete(block.address);
+    seg.live.delete(key(block.address));
     seg.current -= block.size;
     if (!block.persistent) {
       block.test.liveBlocks--;

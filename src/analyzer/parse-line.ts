@@ -115,6 +115,8 @@ function parseCollected(m: RegExpExecArray): number {
 function structure(head: string, lineNo: number, out: LineEvent[]): void {
   if (head === '') return;
   const c0 = head.charCodeAt(0);
+  // Emulator output is never pytest structure (a result character would come first).
+  if (c0 === 0x73 /* s */ && head.startsWith('seproxyhal')) return;
 
   if (c0 === 0x3d /* = */) {
     const m = SECTION.exec(head);

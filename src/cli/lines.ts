@@ -16,7 +16,7 @@ export async function forEachLine(source: Readable, onLine: LineHandler): Promis
   const splitter = split2('\n', (line: string) => {
     onLine(line, ++n);
     return undefined; // nothing to pass downstream
-  });
+  }, { writableHighWaterMark: 1 << 20 }); // room for the next chunks while this one is analyzed
   splitter.resume();
   await pipeline(source, splitter);
   return n;

@@ -129,9 +129,10 @@ function field(text: string, start: number, end: number): string {
   return JSON.stringify(text.slice(start, end));
 }
 
-/** Whether `text` has `word` at `at`, without slicing. */
+/** Whether `text[at, at + word.length)` is `word` (char codes: no slicing, no builtin call). */
 function hasAt(text: string, at: number, word: string): boolean {
-  return text.startsWith(word, at);
+  for (let i = 0; i < word.length; i++) if (text.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 /**

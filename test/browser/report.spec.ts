@@ -60,6 +60,11 @@ async function visiblePercents(page: Page): Promise<Array<number | null>> {
   );
 }
 
+/** A cell of the details' tables (not the SVG tooltips) showing exactly `text`. */
+function cell(scope: ReturnType<Page['getByTestId']>, text: string) {
+  return scope.getByRole('cell', { name: text, exact: true }).first();
+}
+
 function row(page: Page, name: string) {
   return page.getByTestId('test-row').filter({ has: page.getByText(name, { exact: true }) });
 }
@@ -128,7 +133,7 @@ test.describe('demo report', () => {
     await expect(r).toHaveAttribute('aria-expanded', 'true');
     const details = page.getByTestId('test-details');
     await expect(details).toHaveCount(1);
-    for (const b of leaky.leaks) await expect(details.getByText(b.site, { exact: true })).toBeVisible();
+    for (const b of leaky.leaks) await expect(cell(details, b.site)).toBeVisible();
     await expect(details.getByTestId('timeline').locator('svg')).toBeVisible();
     // One marker per leaked block, at its allocation line.
     await expect(details.getByTestId('leak-marker')).toHaveCount(leaky.leaks.length);
@@ -143,7 +148,7 @@ test.describe('demo report', () => {
     await row(page, t.name!).click();
     const details = page.getByTestId('test-details');
     await expect(details).toContainText('double free');
-    for (const s of [f.site, f.allocSite!, f.firstFreeSite!]) await expect(details.getByText(s, { exact: true })).toBeVisible();
+    for (const s of [f.site, f.allocSite!, f.firstFreeSite!]) await expect(cell(details, s)).toBeVisible();
   });
 
   test('every test has a timeline; Enter opens a row from the keyboard', async ({ page, open }) => {
@@ -158,6 +163,24 @@ test.describe('demo report', () => {
     await expect(page.getByTestId('timeline').locator('svg')).toHaveCount(withPoints);
   });
 
+  test('details list reclaimed, persistent, failed and suppressed blocks', async ({ page, open }) => {
+    await open(renderHtml(report), report.tests.length);
+    const cases: Array<[string, string, string]> = [];
+    for (const t of report.tests) {
+      for (const b of t.reclaimed) cases.push([t.name!, 'Reclaimed by an in-test heap reset', b.site]);
+      for (const b of t.persistent) cases.push([t.name!, 'Persistent blocks', b.site]);
+      for (const f of t.failedAllocations) cases.push([t.name!, 'Failed allocations', f.site]);
+      for (const b of t.suppressed) cases.push([t.name!, 'Suppressed', b.site]);
+    }
+    expect(new Set(cases.map((c) => c[1])).size).toBe(4);
+    for (const [name, heading, site] of cases) {
+      const r = row(page, name);
+      if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+      const details = page.getByTestId('test-details').filter({ hasText: heading });
+      await expect(cell(details, site)).toBeVisible();
+    }
+  });
+
   test('leaks are grouped by site, and a site links to its test', async ({ page, open }) => {
     await open(renderHtml(report), report.tests.length);
     const sites = page.getByTestId('leak-sites').getByTestId('leak-site');
@@ -167,6 +190,32 @@ test.describe('demo report', () => {
     await sites.first().getByRole('link').first().click();
     await expect(row(page, first.tests[0]!)).toHaveAttribute('aria-expanded', 'true');
     await expect(page.getByTestId('diagnostics').getByTestId('diagnostic')).toHaveCount(report.diagnostics.length);
+  });
+});
+
+test('baseline regressions and suppression counts are shown', async ({ page, open }) => {
+  const report = demoReport();
+  const name = report.tests[4].name;
+  report.regressions = [{ test: name, baselinePeakBytes: 6000, peakBytes: report.tests[4].peakBytes, growthPercent: 30.75 }];
+  report.baselineChanges = { added: ['tests/test_new.py::test_fresh'], removed: [] };
+  await open(renderHtml(report), report.tests.length);
+  const regressions = page.getByTestId('regressions');
+  await expect(cell(regressions, name!)).toBeVisible();
+  await expect(regressions).toContainText('+30.8 %');
+  await expect(regressions).toContainText('tests/test_new.py::test_fresh');
+  await expect(cell(page.getByTestId('suppressions'), 'vendor/nbgl/*')).toBeVisible();
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the verdict, failing tests and leak sites still read', async ({ page, open }) => {
+    const report = demoReport();
+    await open(renderHtml(report), 0);
+    await expect(page.getByTestId('verdict')).toContainText('FAIL');
+    await expect(page.getByText('The interactive table needs JavaScript.')).toBeVisible();
+    for (const t of report.tests.filter((x) => !x.ok)) await expect(page.locator('noscript, body').getByText(t.name!, { exact: true }).first()).toBeVisible();
+    await expect(page.getByTestId('leak-sites').getByTestId('leak-site')).toHaveCount(report.leakSites.length);
   });
 });
 
@@ -200,8 +249,8 @@ test.describe('hostile input is shown as text and never runs', () => {
       }
       const details = page.getByTestId('test-details');
       for (const t of report.tests)
-        for (const b of [...t.leaks, ...t.persistent]) await expect(details.getByText(b.site, { exact: true })).toBeVisible();
-      for (const s of report.leakSites) await expect(page.getByTestId('leak-sites').getByText(s.site, { exact: true })).toBeVisible();
+        for (const b of [...t.leaks, ...t.persistent]) await expect(cell(details, b.site)).toBeVisible();
+      for (const s of report.leakSites) await expect(cell(page.getByTestId('leak-sites'), s.site)).toBeVisible();
       await expect(page.locator('img, iframe, body script:not(#report-data):not(:last-of-type)')).toHaveCount(0);
       await expect(page.locator('script')).toHaveCount(2);
     });
@@ -228,7 +277,7 @@ test.describe('fixture logs', () => {
       const leaky = report.tests.find((t) => t.leaks.length > 0);
       if (leaky) {
         await page.getByTestId('test-row').nth(report.tests.indexOf(leaky)).click();
-        await expect(page.getByTestId('test-details').getByText(leaky.leaks[0].site).first()).toBeVisible();
+        await expect(cell(page.getByTestId('test-details'), leaky.leaks[0].site)).toBeVisible();
         await expect(page.getByTestId('leak-marker')).toHaveCount(leaky.leaks.length);
       }
     });

@@ -8,6 +8,7 @@ export const STYLE = `
 --soft:#1e252e;--ok:#4ac26b;--ok-bg:#12301d;--warn:#e3b341;--warn-bg:#33290d;--bad:#ff6b6b;--bad-bg:#3a1618;
 --accent:#6d9bff;--live:#6d9bff;--live-fill:rgba(109,155,255,.18)}}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:1280px;margin:0 auto;padding:0 20px 40px}
 h2{font-size:16px;margin:28px 0 10px}
