@@ -6,6 +6,7 @@ export default defineConfig({
   testMatch: '*.spec.ts',
   outputDir: 'test-results',
   workers: 2,
+  fullyParallel: true,
   reporter: 'list',
   forbidOnly: !!process.env.CI,
   use: { headless: true },

@@ -14,22 +14,7 @@
  * npm error. Usage errors (exit 2) are passed on.
  */
 import { PassThrough } from 'node:stream';
-
-/** Demo-only options, and `--html PATH` rewritten as `--reporter html:PATH`; the rest is passed on. */
-export function translateArgs(args: readonly string[]): { cliArgs: string[]; printSession: boolean; plain: boolean } {
-  const cliArgs: string[] = [];
-  let printSession = false;
-  let plain = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--print-session') printSession = true;
-    else if (arg === '--plain') plain = true;
-    else if (arg === '--html' && i + 1 < args.length) cliArgs.push('--reporter', `html:${args[++i]}`);
-    else if (arg.startsWith('--html=')) cliArgs.push('--reporter', `html:${arg.slice('--html='.length)}`);
-    else cliArgs.push(arg);
-  }
-  return { cliArgs, printSession, plain };
-}
+import { translateArgs } from './args.js';
 
 async function run(argv: readonly string[]): Promise<number> {
   // Call sites are taken from the stack: with source maps they are the

@@ -308,7 +308,7 @@ function splitTail(ctx: MemCtx, owner: number, at: number, size: number, oldEnd:
  */
 function chunkOf(ctx: MemCtx, ptr: number): number {
   const off = ptr - ctx.base;
-  if (!(off >= HEAP_HEADER_SIZE + ALLOC_CHUNK_HEADER_SIZE && off <= ctx.size - ALLOC_CHUNK_HEADER_SIZE) || off % 2 !== 0) return -1;
+  if (!(off >= HEAP_HEADER_SIZE + ALLOC_CHUNK_HEADER_SIZE && off <= ctx.size - ALLOC_CHUNK_HEADER_SIZE) || (off | 0) !== off || (off & 1) !== 0) return -1;
   return off - ALLOC_CHUNK_HEADER_SIZE;
 }
 
@@ -358,7 +358,7 @@ export function mem_init(region: Uint8Array, options: MemInitOptions = {}): MemC
 /** Allocate `n` bytes; the address of the payload, or `null` (n = 0, too big, no fit). */
 export function mem_alloc(ctx: MemCtx, n: number): number | null {
   if (!(n >= 1 && n <= MAX_ALLOC_SIZE)) return null;
-  if (typeof n !== 'number' || n % 1 !== 0) checkRequest('mem_alloc', n);
+  if ((n | 0) !== n) checkRequest('mem_alloc', n); // a fraction, or not a number at all
   const need = chunkSizeFor(n);
   let seg = seglistIndexUp(ctx.nbSegs, need);
   if (seg < 0) return null;
@@ -409,14 +409,14 @@ export function mem_free(ctx: MemCtx, ptr: number): void {
 }
 
 /**
- * Resize a block. `null` → alloc; size 0 → free and `null`; a pointer outside
+ * Resize a block. `null` (or 0) → alloc; size 0 → free and `null`; a pointer outside
  * the heap's payload area → `null`. Shrinks (and grows within the current
  * payload) in place, splitting off the tail when at least 8 bytes are left,
  * without merging it with the next chunk. Otherwise allocates, copies the old
  * payload and frees the old block; on failure the old block is untouched.
  */
 export function mem_realloc(ctx: MemCtx, ptr: number | null, n: number): number | null {
-  if (ptr === null) return mem_alloc(ctx, n);
+  if (ptr === null || ptr === 0) return mem_alloc(ctx, n); // 0 is NULL, as in C
   const chunk = chunkOf(ctx, ptr);
   if (chunk < 0) return null;
   if (n === 0) {

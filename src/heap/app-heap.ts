@@ -63,7 +63,11 @@ export interface AppHeapOptions {
    * zero`…). Default false: the sink then receives records only.
    */
   sdkPrintf?: boolean;
-  /** Called on every allocation that returns NULL (in the spirit of Ioto's rSetMemHandler). */
+  /**
+   * Called on every allocation that returns NULL, a request of 0 bytes
+   * included (in the spirit of Ioto's rSetMemHandler); not for a realloc to
+   * 0, which frees.
+   */
   onAllocFailure?: (size: number, site: string) => void;
   /** Allocator invariant checks after every call (slow). See `MemInitOptions.debug`. */
   debug?: boolean;
@@ -218,6 +222,7 @@ export class AppHeap {
   /** `APP_MEM_REALLOC`: logged as free + alloc only when the block moved. */
   APP_MEM_REALLOC(ptr: number | null, size: number, site?: AllocSite): number | null {
     const ctx = this.ctx;
+    if (ptr === 0) ptr = null; // NULL, as in C
     const moved = this.sdkPrintf ? this.guard(() => mem_realloc(ctx, ptr, size)) : mem_realloc(ctx, ptr, size);
     if (this.profiling) {
       if (ptr !== null && size === 0) {
@@ -238,7 +243,7 @@ export class AppHeap {
 
   /** `APP_MEM_FREE`: NULL is ignored; the record is printed before freeing, as the SDK does. */
   APP_MEM_FREE(ptr: number | null, site?: AllocSite): void {
-    if (ptr === null) return;
+    if (ptr === null || ptr === 0) return; // 0 is NULL, as in C
     const ctx = this.ctx;
     if (this.profiling) this.emit({ kind: 'free', address: ptr, site: this.resolve(site) });
     if (this.sdkPrintf) this.guard(() => mem_free(ctx, ptr));
@@ -247,7 +252,7 @@ export class AppHeap {
 
   /** `APP_MEM_FREE_AND_NULL`: free `ref.ptr` if set, then clear it. */
   APP_MEM_FREE_AND_NULL(ref: PtrRef, site?: AllocSite): void {
-    if (ref.ptr === null) return;
+    if (ref.ptr === null || ref.ptr === 0) return;
     this.APP_MEM_FREE(ref.ptr, site);
     ref.ptr = null;
   }
@@ -257,12 +262,12 @@ export class AppHeap {
    * Size 0 allocates nothing and returns true. The SDK takes a `uint16_t`.
    */
   APP_MEM_CALLOC(ref: PtrRef, size: number, site?: AllocSite): boolean {
-    return this.calloc(ref, size, false, site);
+    return this.zeroed(ref, size, false, site);
   }
 
   /** `APP_MEM_PERMANENT`: like CALLOC, logged as `persist` (kept on purpose, never a leak). */
   APP_MEM_PERMANENT(ref: PtrRef, size: number, site?: AllocSite): boolean {
-    return this.calloc(ref, size, true, site);
+    return this.zeroed(ref, size, true, site);
   }
 
   /**
@@ -295,23 +300,11 @@ export class AppHeap {
   freeAndNull(ref: PtrRef, site?: AllocSite): void {
     this.APP_MEM_FREE_AND_NULL(ref, site);
   }
-  calloc(ref: PtrRef, size: number, permanent = false, site?: AllocSite): boolean {
-    if (!Number.isInteger(size) || size < 0 || size > 0xffff) {
-      throw new RangeError(`APP_MEM_CALLOC: size ${size} does not fit the SDK's uint16_t`);
-    }
-    if (size === 0) {
-      this.printf('Requested buffer size is zero');
-      return true;
-    }
-    const ptr = this.allocate(size, permanent, site);
-    ref.ptr = ptr;
-    if (ptr === null) {
-      this.printf(`Memory allocation failed for buffer of size ${size}`);
-      return false;
-    }
-    const off = ptr - this.base;
-    this.region.fill(0, off, off + size);
-    return true;
+  calloc(ref: PtrRef, size: number, site?: AllocSite): boolean {
+    return this.zeroed(ref, size, false, site);
+  }
+  permanent(ref: PtrRef, size: number, site?: AllocSite): boolean {
+    return this.zeroed(ref, size, true, site);
   }
   strdup(str: string, site?: AllocSite): number | null {
     return this.APP_MEM_STRDUP(str, site);
@@ -344,6 +337,26 @@ export class AppHeap {
   }
 
   // --- internals -------------------------------------------------------------
+
+  // mem_utils_calloc: CALLOC and PERMANENT.
+  private zeroed(ref: PtrRef, size: number, permanent: boolean, site: AllocSite | undefined): boolean {
+    if (!Number.isInteger(size) || size < 0 || size > 0xffff) {
+      throw new RangeError(`APP_MEM_CALLOC: size ${size} does not fit the SDK's uint16_t`);
+    }
+    if (size === 0) {
+      this.printf('Requested buffer size is zero');
+      return true;
+    }
+    const ptr = this.allocate(size, permanent, site);
+    ref.ptr = ptr;
+    if (ptr === null) {
+      this.printf(`Memory allocation failed for buffer of size ${size}`);
+      return false;
+    }
+    const off = ptr - this.base;
+    this.region.fill(0, off, off + size);
+    return true;
+  }
 
   private allocate(size: number, permanent: boolean, site: AllocSite | undefined): number | null {
     const ctx = this.ctx;

@@ -7,8 +7,9 @@
  * are rendered here, so they read without JavaScript; the per-test table,
  * details and timelines are rendered by the client script from compact
  * embedded data (data.ts), which keeps a 3,000-test report small.
- * Log-derived text reaches markup only through `html` / `embedJson`
- * (html/escape.ts).
+ * Log-derived text reaches markup only through the `html` template (which
+ * escapes every interpolation with `escapeHtml`) and `embedJson`, both in
+ * html/escape.ts.
  */
 import { createHash } from 'node:crypto';
 import type { LeakSite, Report, TestResult } from '../analyzer/types.js';
@@ -107,9 +108,9 @@ function testsSection(report: Report): SafeHtml {
   const failing = report.tests.filter((t) => !t.ok);
   const listed = failing.slice(0, SECTION_LIMIT);
   return html`<section id="tests"><h2>Tests</h2>
-<section class="panel overview" aria-label="Peak heap usage per test"><svg id="overview" data-testid="overview" viewBox="0 0 1000 100" preserveAspectRatio="none" aria-label="Peak heap usage per test, in log order"></svg>
+<section class="panel overview" id="overview-panel" aria-label="Peak heap usage per test" hidden><svg id="overview" data-testid="overview" viewBox="0 0 1000 100" preserveAspectRatio="none" aria-label="Peak heap usage per test, in log order"></svg>
 <div class="ov-caption"><output id="overview-caption">Peak heap usage per test, in log order (green &lt; 70 %, amber &lt; 90 %, red ≥ 90 %; failing tests ticked below). Click a bar to open its test.</output></div></section>
-<div class="panel table-panel">
+<div class="panel table-panel" id="table-panel" hidden>
 <div class="toolbar"><input type="search" id="filter" data-testid="filter" placeholder="Filter tests by name…" aria-label="Filter tests by name" autocomplete="off">
 <label class="switch"><input type="checkbox" role="switch" id="failing-only" data-testid="failing-only"> Failing only</label>
 <span class="count" id="count" aria-live="polite"></span></div>
@@ -121,11 +122,11 @@ function testsSection(report: Report): SafeHtml {
   )}</div></div>
 <div role="rowgroup" id="rows"><div class="empty">Loading ${plural(report.tests.length, 'test')}…</div></div>
 </div></div>
-<noscript><div class="panel"><p>The interactive table needs JavaScript. ${
+<div class="panel nojs" id="nojs"><p>The interactive table needs JavaScript. ${
     failing.length ? `Failing tests (${num(failing.length)}):` : 'No test fails.'
   }</p>${listed.length > 0 && html`<ul>${listed.map(
     (t) => html`<li><code>${label(t.name)}</code> — ${plural(t.leaks.length, 'leak')}, ${plural(t.freeErrors.length, 'free error')}, peak ${pct(t.peakPercent)}</li>`,
-  )}</ul>`}${more(failing.length, listed.length, 'failing tests')}</div></noscript>
+  )}</ul>`}${more(failing.length, listed.length, 'failing tests')}</div>
 </section>`;
 }
 

@@ -78,6 +78,7 @@ test.describe('demo report', () => {
     await expect(page.getByTestId('totals')).toContainText('95.76 %');
     await expect(page.getByTestId('tests-table')).toBeVisible();
     await expect(page.locator('#count')).toHaveText('12 tests');
+    await expect(page.locator('#nojs')).toBeHidden();
     const shot = testInfo.outputPath('report.png');
     await page.screenshot({ path: shot, fullPage: true });
     await testInfo.attach('report', { path: shot, contentType: 'image/png' });
@@ -134,6 +135,7 @@ test.describe('demo report', () => {
     const details = page.getByTestId('test-details');
     await expect(details).toHaveCount(1);
     for (const b of leaky.leaks) await expect(cell(details, b.site)).toBeVisible();
+    await expect(details.getByTestId('why')).toHaveText(`Fails the policy: 2 leaks (${leaky.leaks[0].size + leaky.leaks[1].size} bytes).`);
     await expect(details.getByTestId('timeline').locator('svg')).toBeVisible();
     // One marker per leaked block, at its allocation line.
     await expect(details.getByTestId('leak-marker')).toHaveCount(leaky.leaks.length);
@@ -198,11 +200,14 @@ test('baseline regressions and suppression counts are shown', async ({ page, ope
   const name = report.tests[4].name;
   report.regressions = [{ test: name, baselinePeakBytes: 6000, peakBytes: report.tests[4].peakBytes, growthPercent: 30.75 }];
   report.baselineChanges = { added: ['tests/test_new.py::test_fresh'], removed: [] };
+  report.tests[4].ok = false; // as judge() marks a regressed test
   await open(renderHtml(report), report.tests.length);
   const regressions = page.getByTestId('regressions');
   await expect(cell(regressions, name!)).toBeVisible();
   await expect(regressions).toContainText('+30.8 %');
   await expect(regressions).toContainText('tests/test_new.py::test_fresh');
+  await row(page, name!).click();
+  await expect(page.getByTestId('why')).toContainText('peak grew 30.8% over the baseline');
   await expect(cell(page.getByTestId('suppressions'), 'vendor/nbgl/*')).toBeVisible();
 });
 
@@ -214,7 +219,8 @@ test.describe('without JavaScript', () => {
     await open(renderHtml(report), 0);
     await expect(page.getByTestId('verdict')).toContainText('FAIL');
     await expect(page.getByText('The interactive table needs JavaScript.')).toBeVisible();
-    for (const t of report.tests.filter((x) => !x.ok)) await expect(page.locator('noscript, body').getByText(t.name!, { exact: true }).first()).toBeVisible();
+    for (const t of report.tests.filter((x) => !x.ok)) await expect(page.getByText(t.name!, { exact: true }).first()).toBeVisible();
+    await expect(page.getByTestId('tests-table')).toBeHidden();
     await expect(page.getByTestId('leak-sites').getByTestId('leak-site')).toHaveCount(report.leakSites.length);
   });
 });

@@ -243,8 +243,9 @@ describe('mem_realloc (SDK test_re_alloc)', () => {
     expect(mem_stat(ctx)).toEqual(before);
   });
 
-  it('returns NULL for a pointer outside the payload area', () => {
+  it('returns NULL for a pointer outside the payload area, and treats 0 as NULL', () => {
     const ctx = init(4096);
+    expect(mem_realloc(ctx, 0, 8)).toBe(ctx.base + 100);
     expect(mem_realloc(ctx, ctx.base + 4096, 8)).toBeNull();
     expect(mem_realloc(ctx, 12, 8)).toBeNull();
   });
@@ -334,6 +335,19 @@ describe('corruption (SDK test_corrupt_*)', () => {
     const tail = b - ctx.base - 4 + 16;
     new DataView(ctx.region.buffer).setUint16(tail, 6, true);
     expect(() => mem_alloc(ctx, 8)).toThrow(HeapCorruptionError);
+  });
+
+  it('debug mode is also switched on by VALGROUND_HEAP_DEBUG', () => {
+    const saved = process.env.VALGROUND_HEAP_DEBUG;
+    try {
+      process.env.VALGROUND_HEAP_DEBUG = '1';
+      expect(mem_init(new Uint8Array(256))!.debug).toBe(true);
+      process.env.VALGROUND_HEAP_DEBUG = '0';
+      expect(mem_init(new Uint8Array(256))!.debug).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.VALGROUND_HEAP_DEBUG;
+      else process.env.VALGROUND_HEAP_DEBUG = saved;
+    }
   });
 
   it('debug mode checks invariants after each call', () => {

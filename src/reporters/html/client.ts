@@ -78,7 +78,7 @@ function decode(data) {
       ok: ok, status: !ok ? 'fail' : (c.rc[k] || c.xc[k]) ? 'warn' : 'pass',
       heap: heap, segments: c.sg[k], allocations: c.a[k], totalBytes: c.tb[k], peak: peak, percent: percent, startLine: s,
       leakCount: c.lc[k], leakBytes: c.lb[k], freeCount: c.fc[k], reclaimedCount: c.rc[k], persistentCount: c.pc[k],
-      failedCount: c.xc[k], suppressedCount: c.sc[k],
+      failedCount: c.xc[k], suppressedCount: c.sc[k], why: data.why[k] || [],
       leaks: (d.L || []).map(block), reclaimed: (d.R || []).map(block), persistent: (d.P || []).map(block),
       suppressed: (d.S || []).map(block), freeErrors: (d.F || []).map(free), suppressedFrees: (d.SF || []).map(free),
       failed: (d.X || []).map(failed), points: points, ceiling: c.th[k], row: null, details: null, open: false
@@ -211,6 +211,8 @@ function renderDetails(t, maxPoints) {
     ' \u00b7 ' + plural(t.segments, 'heap segment') + ' \u00b7 ' + plural(t.allocations, 'allocation') + ', ' +
     bytes(t.totalBytes) + ' in total \u00b7 peak ' + bytes(t.peak) + (t.heap ? ' of ' + bytes(t.heap) : '') +
     (t.startLine ? ' \u00b7 starts at log line ' + num(t.startLine) : '')));
+  if (!t.ok) box.appendChild(el('p', { class: 'why', 'data-testid': 'why' }, 'Fails the policy: ' +
+    (t.why.length ? t.why.join('; ') : 'see the verdict') + '.'));
   box.appendChild(renderTimeline(t, maxPoints));
   section(box, 'Leaks \u2014 ' + bytes(t.leakBytes), t.leakCount, t.leaks.length, blockTable(t.leaks));
   section(box, 'Free errors', t.freeCount, t.freeErrors.length, freeTable(t.freeErrors));
@@ -235,7 +237,7 @@ function start(data) {
   tests.forEach(function (t) { frag.appendChild(renderRow(t)); });
   tbody.textContent = '';
   tbody.appendChild(frag);
-  var empty = el('div', { class: 'empty', hidden: 'hidden' }, 'No test matches the filter.');
+  var empty = el('div', { class: 'empty', hidden: 'hidden' }, tests.length ? 'No test matches the filter.' : 'No test was found in the log.');
   tbody.appendChild(empty);
 
   function toggle(t, open) {
@@ -370,6 +372,10 @@ function renderOverview(tests, reveal) {
   chart.addEventListener('click', function (e) { reveal(at(e)); });
 }
 
+// Without JavaScript the page shows a static list of failing tests instead.
+$('nojs').hidden = true;
+$('table-panel').hidden = false;
+$('overview-panel').hidden = false;
 loadData().then(start).catch(function (err) {
   var tbody = $('rows');
   tbody.textContent = '';

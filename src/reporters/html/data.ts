@@ -11,6 +11,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { Block, FailedAllocation, FreeError, Report, TimelinePoint } from '../../analyzer/types.js';
+import { testProblems } from '../../analyzer/verdict.js';
 
 /** Most points kept per test timeline, and the floor the size budget may push it to (both even). */
 export const TIMELINE_MAX_POINTS = 240;
@@ -79,6 +80,8 @@ export interface ReportData {
   /** Peak percents that differ from peakBytes / heapSize × 100 (rounded to 0.01), by test position. */
   pp: Record<string, number | null>;
   d: Array<Details | 0>;
+  /** Why a failing test fails the policy (and the baseline), by test position. */
+  why: Record<string, string[]>;
   /** Per test: [firstLine - startLine, live, Δline, live, …], or 0 without points. */
   tl: Array<number[] | 0>;
   /** Most timeline points kept per test. */
@@ -143,8 +146,9 @@ export function encodeReport(report: Report, maxPoints: number): ReportData {
     lc: [], lb: [], fc: [], rc: [], pc: [], xc: [], sc: [], th: [],
   };
   const data: ReportData = {
-    v: 1, base, sites, names: [], c, pp: {}, d: [], tl: [], points: maxPoints, thinned: false,
+    v: 1, base, sites, names: [], c, pp: {}, why: {}, d: [], tl: [], points: maxPoints, thinned: false,
   };
+  const regressions = new Map((report.regressions ?? []).map((r) => [r.test, r]));
   let prevIndex = 0;
   let prevStart = 0;
   report.tests.forEach((t, k) => {
@@ -193,6 +197,13 @@ export function encodeReport(report: Report, maxPoints: number): ReportData {
     const derived = t.heapSize ? round2((t.peakBytes / t.heapSize) * 100) : null;
     const actual = t.peakPercent === null ? null : round2(t.peakPercent);
     if (derived !== actual) data.pp[k] = actual;
+
+    if (!t.ok) {
+      const why = testProblems(t, report.policy);
+      const r = regressions.get(t.name);
+      if (r) why.push(`peak grew ${r.growthPercent.toFixed(1)}% over the baseline (${r.baselinePeakBytes} → ${r.peakBytes} bytes)`);
+      data.why[k] = why;
+    }
 
     const d: Details = {
       L: blocks(t.leaks),

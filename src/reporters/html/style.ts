@@ -27,7 +27,7 @@ body.fail .verdict{background:var(--bad-bg);color:var(--bad)}
 .reasons li{color:var(--bad);font-weight:600}
 .meta{margin:0;color:var(--muted);font-size:12.5px}
 .alarm{background:var(--bad-bg);color:var(--bad);border:1px solid var(--bad);border-radius:8px;padding:12px 16px;margin-top:18px;font-weight:600}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(165px,1fr));gap:10px;margin-top:18px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(128px,1fr));gap:10px;margin-top:18px}
 .card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
 .card b{display:block;font-size:21px;font-variant-numeric:tabular-nums}
 .card span{color:var(--muted);font-size:12px}
@@ -85,6 +85,7 @@ tr:last-child>td{border-bottom:0}
 .details-row{background:var(--soft);padding:2px 14px 16px;border-bottom:1px solid var(--line)}
 .details{max-width:1100px}
 .facts{margin:8px 0;color:var(--muted)}
+.why{margin:8px 0;padding:6px 10px;border-radius:6px;background:var(--bad-bg);color:var(--bad);font-weight:600}
 .details table{background:var(--panel);border:1px solid var(--line);border-radius:6px;font-size:12.5px}
 .details td,.details th{padding:4px 8px}
 .details th{font-size:11.5px;color:var(--muted)}
@@ -108,6 +109,6 @@ section.panel>table th{background:var(--panel)}
 .empty{padding:18px;text-align:center;color:var(--muted)}
 .kind{font-family:var(--mono);font-size:12px;color:var(--muted)}
 footer{max-width:1280px;margin:0 auto;padding:0 20px 30px;color:var(--muted);font-size:12px}
-noscript .panel{padding:10px 14px}
+.nojs{padding:10px 14px;margin-top:12px}
 .table-panel{margin-top:12px}.changes{padding:0 12px}
 `;
