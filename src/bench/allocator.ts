@@ -36,7 +36,7 @@ function newState(): LoopState {
   return { x: 12345, slots: new Uint32Array(SLOTS) };
 }
 
-/** `n` steps of the loop on raw `mem_*`. Returns the updated PRNG state. */
+/** `n` steps of the loop on raw `mem_*`; the PRNG state and slots carry over between calls. */
 function plainSteps(ctx: MemCtx, st: LoopState, n: number): void {
   const slots = st.slots;
   let x = st.x;

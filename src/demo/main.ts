@@ -22,7 +22,7 @@ async function run(argv: readonly string[]): Promise<number> {
   // modules loaded afterwards get their maps, hence the dynamic imports.
   process.setSourceMapsEnabled(true);
   const { runSession } = await import('./session.js');
-  const { cliArgs, printSession, plain } = translateArgs(argv);
+  const { cliArgs, printSession, plain, html } = translateArgs(argv);
   const style = plain ? 'plain' : 'verbose';
 
   if (printSession) {
@@ -41,7 +41,8 @@ async function run(argv: readonly string[]): Promise<number> {
   if (code === 1) {
     process.stderr.write(
       '\nvalground exited with status 1: it found the demo app\'s deliberate memory bugs (a CI job would fail here).\n' +
-        'The demo itself exits 0. Try: npm start -- --html report.html\n',
+        (html.length > 0 ? `HTML report: ${html.join(', ')}\n` : 'See them in a browser: npm start -- --html report.html\n') +
+        'The demo itself exits 0.\n',
     );
     return 0;
   }

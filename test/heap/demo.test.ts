@@ -80,8 +80,13 @@ describe('demo session', () => {
 
 describe('npm start arguments', () => {
   it('turns --html PATH into an html reporter and passes the rest on', () => {
-    expect(translateArgs(['--html', 'report.html', '-q'])).toEqual({ cliArgs: ['--reporter', 'html:report.html', '-q'], printSession: false, plain: false });
-    expect(translateArgs(['--html=out/r.html', '--compat']).cliArgs).toEqual(['--reporter', 'html:out/r.html', '--compat']);
-    expect(translateArgs(['--plain', '--print-session'])).toEqual({ cliArgs: [], printSession: true, plain: true });
+    expect(translateArgs(['--html', 'report.html', '-q'])).toEqual({
+      cliArgs: ['-q', '--reporter', 'html:report.html', '--reporter', 'text'],
+      printSession: false,
+      plain: false,
+      html: ['report.html'],
+    });
+    expect(translateArgs(['--html=out/r.html', '--compat', '--reporter', 'json']).cliArgs).toEqual(['--compat', '--reporter', 'json', '--reporter', 'html:out/r.html']);
+    expect(translateArgs(['--plain', '--print-session'])).toEqual({ cliArgs: [], printSession: true, plain: true, html: [] });
   });
 });
