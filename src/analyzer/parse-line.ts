@@ -193,9 +193,11 @@ export function parseLine(raw: string, lineNo: number): LineEvent[] {
   return out.length === 0 ? NO_EVENTS : out;
 }
 
-export function recordEvent(line: string, start: number, end: number, lineNo: number): LineEvent {
+function recordEvent(line: string, start: number, end: number, lineNo: number): LineEvent {
   const r = parseRecordAt(line, start, end);
-  return typeof r === 'string'
-    ? { type: 'bad-record', line: lineNo, message: r, text: copyString(line.slice(start, Math.min(end, start + 200))) }
-    : { type: 'record', line: lineNo, record: r };
+  return typeof r === 'string' ? badRecordEvent(line, start, end, lineNo, r) : { type: 'record', line: lineNo, record: r };
+}
+
+export function badRecordEvent(line: string, start: number, end: number, lineNo: number, message: string): LineEvent {
+  return { type: 'bad-record', line: lineNo, message, text: copyString(line.slice(start, Math.min(end, start + 200))) };
 }

@@ -90,6 +90,8 @@ export async function analyzeCommand(
   const streaming = outputs.filter((o) => o.reporter.test !== undefined);
 
   const analyzer = new Analyzer({
+    // Timelines cost memory per test; only the HTML report draws them.
+    timelinePoints: specs.some((s) => s.name === 'html') ? undefined : 0,
     onTest(t: TestResult) {
       gate.suppress(t);
       judgeTest(t, policy);
