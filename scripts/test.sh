@@ -14,5 +14,6 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 npm run build --silent
+npm run typecheck --silent   # the tests too: vitest itself does not type-check
 npx vitest run
 npx playwright test

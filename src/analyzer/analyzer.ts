@@ -10,6 +10,7 @@ import type { LineEvent } from './parse-line.js';
 import { badRecordEvent, contentEnd, parseLine, RECORD_LINE_PREFIX } from './parse-line.js';
 import { copyString } from './intern.js';
 import { TimelineSampler } from './timeline.js';
+import { addTest, emptyTotals } from './totals.js';
 import type {
   AnalysisResult,
   Block,
@@ -114,25 +115,6 @@ function addressOf(k: number): number {
   return k < 0 ? k + 0x100000000 : k;
 }
 
-function emptyTotals(): Totals {
-  return {
-    tests: 0,
-    segments: 0,
-    allocations: 0,
-    totalBytes: 0,
-    leaks: 0,
-    leakedBytes: 0,
-    reclaimed: 0,
-    doubleFrees: 0,
-    invalidFrees: 0,
-    persistent: 0,
-    persistentBytes: 0,
-    failedAllocations: 0,
-    peakBytes: 0,
-    peakPercent: null,
-    suppressed: 0,
-  };
-}
 
 export function percentOf(bytes: number, heapSize: number | null): number | null {
   return heapSize === null || heapSize <= 0 ? null : (bytes / heapSize) * 100;
@@ -570,25 +552,10 @@ export class Analyzer {
   }
 
   private finalTotals(): Totals {
-    const totals = this.totals;
-    for (const t of this.tests) {
-      const r = t.result;
-      if (r.name !== null) totals.tests++;
-      totals.allocations += r.allocations;
-      totals.totalBytes += r.totalBytes;
-      totals.leaks += r.leaks.length;
-      for (const b of r.leaks) totals.leakedBytes += b.size;
-      totals.reclaimed += r.reclaimed.length;
-      for (const e of r.freeErrors) {
-        if (e.kind === 'double-free') totals.doubleFrees++;
-        else totals.invalidFrees++;
-      }
-      totals.persistent += r.persistent.length;
-      for (const b of r.persistent) totals.persistentBytes += b.size;
-      totals.failedAllocations += r.failedAllocations.length;
-    }
-    return totals;
+    for (const t of this.tests) addTest(this.totals, t.result);
+    return this.totals;
   }
+
 }
 
 /** Copies a parsed record into the scratch fields. */

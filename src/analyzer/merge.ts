@@ -6,6 +6,7 @@
  */
 import type { LoadedReport } from './report-file.js';
 import { leakSites } from './analyzer.js';
+import { addTotals, emptyTotals } from './totals.js';
 import type { AnalysisResult, Regression, TestResult, Totals } from './types.js';
 
 export interface MergedReports {
@@ -15,36 +16,10 @@ export interface MergedReports {
   suppressionCounts: Array<{ pattern: string; kind: 'leak' | 'free'; count: number }>;
 }
 
-const SUMMED = [
-  'tests',
-  'segments',
-  'allocations',
-  'totalBytes',
-  'leaks',
-  'leakedBytes',
-  'reclaimed',
-  'doubleFrees',
-  'invalidFrees',
-  'persistent',
-  'persistentBytes',
-  'failedAllocations',
-  'suppressed',
-] as const;
-
-function maxOrNull(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.max(a, b);
-}
 
 export function mergeReports(shards: readonly LoadedReport[]): MergedReports {
-  const totals = { peakBytes: 0, peakPercent: null } as Totals;
-  for (const k of SUMMED) totals[k] = 0;
-  for (const s of shards) {
-    for (const k of SUMMED) totals[k] += s.result.totals[k];
-    totals.peakBytes = Math.max(totals.peakBytes, s.result.totals.peakBytes);
-    totals.peakPercent = maxOrNull(totals.peakPercent, s.result.totals.peakPercent);
-  }
+  const totals = emptyTotals();
+  for (const s of shards) addTotals(totals, s.result.totals);
 
   // `[k/N]` numbering continues across shards; N is known only if every shard announced its count.
   const announced = shards.map((s) => (s.result.tests.length === 0 ? 0 : s.result.tests[0].total));

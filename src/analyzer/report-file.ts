@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseNumber } from '../protocol/records.js';
 import { REPORT_SCHEMA } from '../reporters/json.js';
+import { COUNTED_TOTALS } from './totals.js';
 import type {
   AnalysisResult,
   Block,
@@ -188,21 +189,8 @@ function readFailedAllocations(r: Reader, v: unknown, path: string): FailedAlloc
   return r.list(v, path, r.failedAllocation);
 }
 
-const TOTAL_FIELDS = [
-  'tests',
-  'segments',
-  'allocations',
-  'totalBytes',
-  'leaks',
-  'leakedBytes',
-  'reclaimed',
-  'doubleFrees',
-  'invalidFrees',
-  'persistent',
-  'persistentBytes',
-  'failedAllocations',
-  'peakBytes',
-] as const;
+/** Every numeric total; `suppressed` is optional (reports written before suppressions). */
+const TOTAL_FIELDS = [...COUNTED_TOTALS.filter((k) => k !== 'suppressed'), 'peakBytes'] as const;
 
 function readTotals(r: Reader, v: unknown): Totals {
   const o = r.object(v, 'totals');

@@ -14,6 +14,7 @@ import type {
   TimelinePoint,
   Totals,
 } from '../../src/analyzer/types.js';
+import { addTest, emptyTotals } from '../../src/analyzer/totals.js';
 
 export const HEAP = 8192;
 const BASE = 0xda7a0000;
@@ -49,25 +50,14 @@ export function makeTest(over: Partial<TestResult> & { name: string | null; inde
 
 /** Builds totals, leak sites and the verdict from the tests, as the analyzer would. */
 export function makeReport(tests: TestResult[], extra: Partial<Report> = {}): Report {
-  const sum = (f: (t: TestResult) => number) => tests.reduce((s, t) => s + f(t), 0);
   const peak = tests.reduce((best, t) => (t.peakBytes > best.peakBytes ? t : best), tests[0] ?? makeTest({ name: null, index: 0 }));
-  const totals: Totals = {
-    tests: tests.length,
-    segments: sum((t) => t.segments),
-    allocations: sum((t) => t.allocations),
-    totalBytes: sum((t) => t.totalBytes),
-    leaks: sum((t) => t.leaks.length),
-    leakedBytes: sum((t) => t.leaks.reduce((s, b) => s + b.size, 0)),
-    reclaimed: sum((t) => t.reclaimed.length),
-    doubleFrees: sum((t) => t.freeErrors.filter((f) => f.kind === 'double-free').length),
-    invalidFrees: sum((t) => t.freeErrors.filter((f) => f.kind === 'invalid-free').length),
-    persistent: sum((t) => t.persistent.length),
-    persistentBytes: sum((t) => t.persistent.reduce((s, b) => s + b.size, 0)),
-    failedAllocations: sum((t) => t.failedAllocations.length),
-    peakBytes: peak?.peakBytes ?? 0,
-    peakPercent: peak?.peakPercent ?? null,
-    suppressed: sum((t) => t.suppressed.length + t.suppressedFreeErrors.length),
-  };
+  const totals = emptyTotals();
+  for (const t of tests) addTest(totals, t);
+  totals.tests = tests.length;
+  totals.segments = tests.reduce((n, t) => n + t.segments, 0);
+  totals.peakBytes = peak?.peakBytes ?? 0;
+  totals.peakPercent = peak?.peakPercent ?? null;
+
   const bySite = new Map<string, LeakSite>();
   for (const t of tests)
     for (const b of t.leaks) {

@@ -4,6 +4,7 @@
  */
 import { leakSites } from '../../src/analyzer/analyzer.js';
 import type { AnalysisResult, Block, FreeError, Policy, Report, TestResult, Totals } from '../../src/analyzer/types.js';
+import { addTest, emptyTotals } from '../../src/analyzer/totals.js';
 import { defaultPolicy, judge, parseFailOn } from '../../src/analyzer/verdict.js';
 
 export const HEAP = 8192;
@@ -52,24 +53,12 @@ export function makeTest(name: string | null, over: Partial<TestResult> = {}): T
 /** Totals as the analyzer computes them from its tests. */
 export function makeResult(tests: TestResult[], over: Partial<AnalysisResult> = {}): AnalysisResult {
   tests.forEach((t, i) => (t.index = i + 1));
-  const sum = (f: (t: TestResult) => number) => tests.reduce((s, t) => s + f(t), 0);
-  const totals: Totals = {
-    tests: tests.filter((t) => t.name !== null).length,
-    segments: sum((t) => t.segments),
-    allocations: sum((t) => t.allocations),
-    totalBytes: sum((t) => t.totalBytes),
-    leaks: sum((t) => t.leaks.length),
-    leakedBytes: sum((t) => t.leaks.reduce((s, b) => s + b.size, 0)),
-    reclaimed: sum((t) => t.reclaimed.length),
-    doubleFrees: sum((t) => t.freeErrors.filter((e) => e.kind === 'double-free').length),
-    invalidFrees: sum((t) => t.freeErrors.filter((e) => e.kind === 'invalid-free').length),
-    persistent: sum((t) => t.persistent.length),
-    persistentBytes: sum((t) => t.persistent.reduce((s, b) => s + b.size, 0)),
-    failedAllocations: sum((t) => t.failedAllocations.length),
-    peakBytes: Math.max(0, ...tests.map((t) => t.peakBytes)),
-    peakPercent: tests.some((t) => t.peakPercent !== null) ? Math.max(...tests.map((t) => t.peakPercent ?? 0)) : null,
-    suppressed: sum((t) => t.suppressed.length + t.suppressedFreeErrors.length),
-  };
+  const totals = emptyTotals();
+  for (const t of tests) addTest(totals, t);
+  totals.segments = tests.reduce((n, t) => n + t.segments, 0);
+  totals.peakBytes = Math.max(0, ...tests.map((t) => t.peakBytes));
+  totals.peakPercent = tests.some((t) => t.peakPercent !== null) ? Math.max(...tests.map((t) => t.peakPercent ?? 0)) : null;
+
   return { tests, totals, diagnostics: [], leakSites: leakSites(tests), recordsSeen: tests.length > 0, linesRead: 100, ...over };
 }
 

@@ -1,0 +1,58 @@
+/**
+ * Run totals, in one place: the analyzer adds its tests up with these, a
+ * merge adds reports up, and the report reader checks the same fields.
+ */
+import type { TestResult, Totals } from './types.js';
+
+/** Totals that add up, across tests and across reports (the rest are peaks). */
+export const COUNTED_TOTALS = [
+  'tests',
+  'segments',
+  'allocations',
+  'totalBytes',
+  'leaks',
+  'leakedBytes',
+  'reclaimed',
+  'doubleFrees',
+  'invalidFrees',
+  'persistent',
+  'persistentBytes',
+  'failedAllocations',
+  'suppressed',
+] as const;
+
+export function emptyTotals(): Totals {
+  const totals = { peakBytes: 0, peakPercent: null } as Totals;
+  for (const k of COUNTED_TOTALS) totals[k] = 0;
+  return totals;
+}
+
+/**
+ * Adds one test's counts to `totals`. Segments and peaks are not per-test
+ * sums (tests share segments), so they are left to the caller.
+ */
+export function addTest(totals: Totals, t: TestResult): void {
+  if (t.name !== null) totals.tests++;
+  totals.allocations += t.allocations;
+  totals.totalBytes += t.totalBytes;
+  totals.leaks += t.leaks.length;
+  for (const b of t.leaks) totals.leakedBytes += b.size;
+  totals.reclaimed += t.reclaimed.length;
+  for (const e of t.freeErrors) {
+    if (e.kind === 'double-free') totals.doubleFrees++;
+    else totals.invalidFrees++;
+  }
+  totals.persistent += t.persistent.length;
+  for (const b of t.persistent) totals.persistentBytes += b.size;
+  totals.failedAllocations += t.failedAllocations.length;
+  totals.suppressed += t.suppressed.length + t.suppressedFreeErrors.length;
+}
+
+/** Adds `more` into `totals`: counts summed, peaks maxed. */
+export function addTotals(totals: Totals, more: Totals): void {
+  for (const k of COUNTED_TOTALS) totals[k] += more[k];
+  totals.peakBytes = Math.max(totals.peakBytes, more.peakBytes);
+  if (more.peakPercent !== null && (totals.peakPercent === null || more.peakPercent > totals.peakPercent)) {
+    totals.peakPercent = more.peakPercent;
+  }
+}
