@@ -4,10 +4,11 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'test/browser',
   testMatch: '*.spec.ts',
-  outputDir: 'test-results',
+  outputDir: 'test-results/artifacts',
   workers: 2,
   fullyParallel: true,
-  reporter: 'list',
+  // list for people; json for the closing tally of scripts/test.sh
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   forbidOnly: !!process.env.CI,
   use: { headless: true },
   projects: [

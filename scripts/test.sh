@@ -15,5 +15,6 @@ fi
 
 npm run build --silent
 npm run typecheck --silent   # the tests too: vitest itself does not type-check
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 npx playwright test
+node scripts/tally.mjs
