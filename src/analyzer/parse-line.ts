@@ -189,7 +189,13 @@ export function parseLine(raw: string, lineNo: number): LineEvent[] {
   const m = line.indexOf(MARKER);
   const out: LineEvent[] = [];
   if (m !== EMULATOR_PREFIX.length || !line.startsWith(RECORD_LINE_PREFIX)) structure(m >= 0 ? line.slice(0, m) : line, lineNo, out);
-  if (m >= 0) out.push(recordEvent(line, m + MARKER.length, line.length, lineNo));
+  // Several records can share a line (printf without a newline): each one
+  // ends where the next marker starts.
+  for (let at = m; at >= 0; ) {
+    const next = line.indexOf(MARKER, at + MARKER.length);
+    out.push(recordEvent(line, at + MARKER.length, next < 0 ? line.length : contentEnd(line.slice(0, next)), lineNo));
+    at = next;
+  }
   return out.length === 0 ? NO_EVENTS : out;
 }
 

@@ -237,3 +237,20 @@ describe('real pytest output', () => {
     expect(r.tests.map((t) => t.outcome)).toEqual([null, 'failed']);
   });
 });
+
+describe('the hot path agrees with parseLine', () => {
+  it('gives the same analysis for record lines whatever path they take', () => {
+    const lines = [
+      `${P}init;0xda7a0000;4096`,
+      `${P}alloc;8;0xda7a0064;a.c:1 ==MP alloc;16;0xda7a0074;a.c:2`, // two records: general path
+      `${P}alloc;4;0xda7a0090;\x1b[1mb.c:3\x1b[0m`, // ANSI: general path
+      `${P}free;0xda7a0064;a.c:4`,
+    ];
+    const r = analyzeLines(lines);
+    expect(r.tests[0].leaks.map((b) => [b.size, b.site])).toEqual([
+      [16, 'a.c:2'],
+      [4, 'b.c:3'],
+    ]);
+    expect(r.tests[0].allocations).toBe(3);
+  });
+});

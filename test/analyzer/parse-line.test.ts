@@ -117,3 +117,13 @@ describe('parseLine: pytest structure', () => {
     expect(parseLine('=== Summary ===', 1)).toEqual([]);
   });
 });
+
+describe('parseLine: several records on one line', () => {
+  it('reads each record, none lost', () => {
+    const events = parseLine('seproxyhal: printf: ==MP alloc;8;0xda7a0064;a.c:1 ==MP free;0xda7a0064;a.c:2', 4);
+    expect(events).toEqual([
+      { type: 'record', line: 4, record: { kind: 'alloc', size: 8, address: 0xda7a0064, site: 'a.c:1' } },
+      { type: 'record', line: 4, record: { kind: 'free', address: 0xda7a0064, site: 'a.c:2' } },
+    ]);
+  });
+});
