@@ -159,7 +159,7 @@ export async function runCommand(command: string[], options: AnalyzeOptions, io:
   const status = statusOf(result);
   if (status !== 0) {
     io.stderr.write(
-      `valground: ${file} ${result.signal !== null ? `was killed by ${result.signal}` : `exited with status ${status}`}; exiting with its status (memory analysis: ${analysisStatus === 0 ? 'clean' : `status ${analysisStatus}`})\n`,
+      `valground: ${file} ${result.signal !== null ? `was killed by ${result.signal}` : `exited with status ${status}`}; exiting with its status (the memory analysis alone: exit ${analysisStatus})\n`,
     );
     return status;
   }

@@ -60,7 +60,8 @@ export class TextReporter {
         ? k.dim('no heap activity'.padEnd(BAR_CELLS + 2 + 8 + 1 + 17))
         : `${colour('│' + usageBar(t.peakPercent) + '│')} ${colour(pct(t.peakPercent).padStart(7))} ${`${t.peakBytes} / ${t.heapSize ?? '?'} B`.padStart(17)}`;
     const outcome = t.outcome ? ' ' + (t.outcome === 'passed' ? k.dim(t.outcome) : k.magenta(t.outcome)) : '';
-    let out = `${mark} ${usage}  ${failing ? k.bold(testLabel(t)) : testLabel(t)}${outcome}\n`;
+    const resets = t.segments > 1 ? k.dim(` (${t.segments} heap segments)`) : '';
+    let out = `${mark} ${usage}  ${failing ? k.bold(testLabel(t)) : testLabel(t)}${outcome}${resets}\n`;
     if (failing || (warn && !this.options.quiet)) out += this.details(t);
     return out;
   }
