@@ -26,18 +26,24 @@ const SITE_TESTS_LIMIT = 6;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 // Only our exact inline style and script may run: injected markup could not execute anything.
-const CSP = [
-  "default-src 'none'",
-  `script-src ${sha256(CLIENT_SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  'img-src data:',
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+// Built on first use: hashing the assets and loading ICU's number formats
+// would otherwise cost every CLI start tens of milliseconds.
+let csp: string | null = null;
+function contentSecurityPolicy(): string {
+  csp ??= [
+    "default-src 'none'",
+    `script-src ${sha256(CLIENT_SCRIPT)}`,
+    `style-src ${sha256(STYLE)}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return csp;
+}
 
-const NUM = new Intl.NumberFormat('en-US');
-const num = (n: number) => NUM.format(n);
-const bytes = (n: number) => `${NUM.format(n)} B`;
+let numberFormat: Intl.NumberFormat | null = null;
+const num = (n: number) => (numberFormat ??= new Intl.NumberFormat('en-US')).format(n);
+const bytes = (n: number) => `${num(n)} B`;
 const pct = (p: number | null) => (p === null ? '—' : `${p.toFixed(2)} %`);
 const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
 const label = (name: string | null) => name ?? '(outside any test)';
@@ -192,7 +198,7 @@ export function renderHtml(report: Report): string {
     : `${verdict.exitCode === 2 ? 'ERROR' : 'FAIL'} — ${verdict.reasons[0] ?? 'see report'}`;
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="generator" content="valground">
