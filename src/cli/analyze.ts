@@ -68,7 +68,7 @@ export async function analyzeCommand(
   const policy = policyFrom(options);
   const quiet = options.quiet === true;
   const compat = options.compat === true;
-  const specs = parseReporterSpecs(options.reporter, 'text');
+  const specs = await parseReporterSpecs(options.reporter, 'text');
   if (compat && options.reporter.length > 0 && specs.some((s) => s.path === null)) {
     throw new UsageError('--compat writes the reference output to standard output; send other reporters to files (--reporter NAME:PATH)');
   }

@@ -15,7 +15,7 @@ import { useColors } from './colors.js';
 import { close, openOutput, parseReporterSpecs, UsageError } from './outputs.js';
 
 export async function mergeCommand(files: string[], options: AnalyzeOptions, io: Io): Promise<number> {
-  const specs = parseReporterSpecs(options.reporter, 'json');
+  const specs = await parseReporterSpecs(options.reporter, 'json');
   const policy = policyFrom(options);
   const gate = await CiGate.load(options);
   const shards: LoadedReport[] = [];

@@ -5,7 +5,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
-import { getReporter, reporterNames, type ReporterFactory } from '../reporters/registry.js';
+import { loadReporter, reporterNames, type ReporterFactory } from '../reporters/registry.js';
 
 export class UsageError extends Error {}
 
@@ -15,17 +15,18 @@ export interface ReporterSpec {
   factory: ReporterFactory;
 }
 
-export function parseReporterSpecs(values: readonly string[], fallback: string): ReporterSpec[] {
+export async function parseReporterSpecs(values: readonly string[], fallback: string): Promise<ReporterSpec[]> {
   const list = values.length > 0 ? values : [fallback];
-  const specs = list.map((value) => {
+  const specs: ReporterSpec[] = [];
+  for (const value of list) {
     const colon = value.indexOf(':');
     const name = colon < 0 ? value : value.slice(0, colon);
     const path = colon < 0 ? null : value.slice(colon + 1);
-    const factory = getReporter(name);
+    const factory = await loadReporter(name);
     if (!factory) throw new UsageError(`unknown reporter "${name}" (available: ${reporterNames().join(', ')})`);
     if (path === '') throw new UsageError(`--reporter ${value}: empty file path`);
-    return { name, path: path === '-' ? null : path, factory };
-  });
+    specs.push({ name, path: path === '-' ? null : path, factory });
+  }
   if (specs.filter((s) => s.path === null).length > 1) {
     throw new UsageError('only one reporter can write to standard output; give the others a file: --reporter NAME:PATH');
   }

@@ -78,6 +78,11 @@ export function formatRecordLine(r: MemRecord, prefix = ''): string {
 
 const DECIMAL = /^[0-9]+$/;
 
+/** Value of each ASCII hex digit, 16 for any other character. */
+const HEX_DIGIT = new Uint8Array(128).fill(16);
+for (let i = 0; i < 10; i++) HEX_DIGIT[0x30 + i] = i;
+for (let i = 0; i < 6; i++) HEX_DIGIT[0x41 + i] = HEX_DIGIT[0x61 + i] = 10 + i;
+
 /**
  * A decimal or `0x` hexadecimal unsigned number in `text[start, end)`;
  * `undefined` if it is neither. Reads char codes in place: this runs twice
@@ -89,18 +94,16 @@ export function parseNumberAt(text: string, start: number, end: number): number 
   if (end - start > 2 && text.charCodeAt(start) === 0x30 && (text.charCodeAt(start + 1) | 0x20) === 0x78) {
     for (let i = start + 2; i < end; i++) {
       const c = text.charCodeAt(i);
-      let d: number;
-      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-      else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66) d = (c | 0x20) - 0x57;
-      else return undefined;
+      const d = c < 0x80 ? HEX_DIGIT[c] : 16;
+      if (d > 15) return undefined;
       n = n * 16 + d;
     }
     return n;
   }
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return undefined;
-    n = n * 10 + (c - 0x30);
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
   }
   return n;
 }

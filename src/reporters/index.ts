@@ -1,8 +1,11 @@
 /** Loads every built-in reporter into the registry. */
+import { registerReporterModule } from './registry.js';
 import './text.js';
 import './json.js';
-import './junit.js';
-import './github.js';
-import './html.js';
-export { getReporter, registerReporter, reporterNames } from './registry.js';
+
+registerReporterModule('junit', () => import('./junit.js'));
+registerReporterModule('github', () => import('./github.js'));
+registerReporterModule('html', () => import('./html.js'));
+
+export { getReporter, loadReporter, registerReporter, registerReporterModule, reporterNames } from './registry.js';
 export type { ReporterFactory, ReporterInstance, ReporterOptions } from './registry.js';

@@ -24,15 +24,33 @@ export interface ReporterInstance {
 export type ReporterFactory = (options: ReporterOptions) => ReporterInstance;
 
 const registry = new Map<string, ReporterFactory>();
+/** Reporters whose module is imported only when asked for (it registers itself). */
+const modules = new Map<string, () => Promise<unknown>>();
 
 export function registerReporter(name: string, factory: ReporterFactory): void {
   registry.set(name, factory);
 }
 
+/**
+ * Names a reporter whose module is loaded on first use: the XML builder and
+ * the HTML assets would otherwise slow every start of the CLI.
+ */
+export function registerReporterModule(name: string, load: () => Promise<unknown>): void {
+  modules.set(name, load);
+}
+
+/** A reporter already loaded. */
 export function getReporter(name: string): ReporterFactory | undefined {
   return registry.get(name);
 }
 
+/** A reporter, loading its module if needed; undefined for an unknown name. */
+export async function loadReporter(name: string): Promise<ReporterFactory | undefined> {
+  const load = modules.get(name);
+  if (!registry.has(name) && load) await load();
+  return registry.get(name);
+}
+
 export function reporterNames(): string[] {
-  return [...registry.keys()].sort();
+  return [...new Set([...registry.keys(), ...modules.keys()])].sort();
 }
