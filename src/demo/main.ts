@@ -26,6 +26,10 @@ async function run(argv: readonly string[]): Promise<number> {
   const style = plain ? 'plain' : 'verbose';
 
   if (printSession) {
+    // `npm start -- --print-session | head` closes the pipe early: not an error.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
     await runSession((text) => process.stdout.write(text), { style });
     return 0;
   }
