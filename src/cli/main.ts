@@ -3,6 +3,7 @@
  * (0 = clean, 1 = memory errors under the policy, 2 = usage or input error).
  * Never calls process.exit: bin/valground.js sets the exit code.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import '../reporters/index.js';
 import { FAIL_ON_KINDS, PolicyError } from '../analyzer/verdict.js';
@@ -56,6 +57,15 @@ export function addAnalysisOptions(cmd: Command): Command {
     .addOption(new Option('--no-colors', 'never colour'));
 }
 
+/** The package's version, read from package.json next to dist/ (or src/). */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function defaultIo(): Io {
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
@@ -70,6 +80,7 @@ export async function main(argv: string[], partialIo: Partial<Io> = {}): Promise
   const program = new Command('valground')
     .description('Find memory leaks, double and invalid frees, kept buffers and heap peaks in test output.')
     .argument('[files...]', 'logs to read (default, or -: standard input)')
+    .version(version(), '-V, --version')
     .option('--compat', "print exactly what the reference Python script prints (and exit like it)")
     .exitOverride()
     .configureOutput({

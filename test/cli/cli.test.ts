@@ -138,3 +138,11 @@ describe('valground CLI (spawned binary)', () => {
     expect(JSON.parse(r.stdout).totals).toMatchObject({ segments: 1, leaks: 1 });
   });
 });
+
+describe('valground --version', () => {
+  it('prints the package version and exits 0', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+  });
+});
