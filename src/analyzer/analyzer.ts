@@ -123,8 +123,8 @@ export function percentOf(bytes: number, heapSize: number | null): number | null
 const MAX_DIAGNOSTICS = 1000;
 /** Sampler of a finished test: takes nothing, holds nothing. */
 const FINISHED = new TimelineSampler(0);
-/** What sends a record line down the general path: ANSI codes, or a second record (searched after the prefix). */
-const NOT_PLAIN = new RegExp(`[\x1b\x9b]|${MARKER}`, 'g');
+/** What sends a record line down the general path: ANSI codes, a carriage return inside, a second record (searched after the prefix). */
+const NOT_PLAIN = new RegExp(`[\x1b\x9b]|\r(?!$)|${MARKER}`, 'g');
 /** The hot-path test (a compiled regexp beats startsWith on V8 here, 4× on sliced strings). */
 const RECORD_LINE = new RegExp('^' + RECORD_LINE_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
@@ -151,6 +151,13 @@ export class Analyzer {
   /** Plain (non -v) pytest: the module whose tests are numbered `PATH #k`. */
   private plainModule: string | null = null;
   private readonly plainCounters = new Map<string, number>();
+  /** This session printed node ids (`pytest -v`): result characters are not boundaries. */
+  private verbose = false;
+  /**
+   * pytest has closed its test phase (FAILURES, warnings summary, the tally):
+   * node ids there name tests already run, they start none.
+   */
+  private afterTests = false;
 
   constructor(options: AnalyzerOptions = {}) {
     this.onTest = options.onTest;
@@ -187,36 +194,31 @@ export class Analyzer {
         this.collected = e.count;
         break;
       case 'test-start':
+        if (this.afterTests) break;
+        this.verbose = true;
         this.plainModule = null;
+        // `path::test PASSED` then `path::test ERROR`: a teardown report, same test
+        if (this.current?.result.name === e.name) break;
         this.startTest(e.name, e.line, false);
         break;
       case 'outcome':
         this.outcome(e.outcome, e.name);
         break;
       case 'module':
+        if (this.afterTests || this.verbose) break;
         this.plainModule = e.path;
         this.startPlainTest(e.line);
         break;
       case 'results':
-        if (this.plainModule !== null) {
-          for (const ch of e.chars) {
-            const t = this.current;
-            if (t) {
-              t.tentative = false;
-              setOutcome(t, RESULT_OUTCOME[ch]);
-            }
-            this.startPlainTest(e.line);
-          }
-        }
+        if (!this.afterTests && !this.verbose) this.results(e.chars, e.line);
         break;
       case 'session-start':
-        this.closeTest();
-        this.plainModule = null;
-        this.plainCounters.clear();
+        this.newSession();
         break;
       case 'session-end':
         this.closeTest();
         this.plainModule = null;
+        this.afterTests = true;
         break;
     }
   }
@@ -227,10 +229,39 @@ export class Analyzer {
    */
   endSource(): void {
     this.closeSegment(null);
+    this.newSession();
+  }
+
+  /** A new pytest session (or input): numbering and pytest's mode start afresh. */
+  private newSession(): void {
     this.closeTest();
     this.plainModule = null;
     this.plainCounters.clear();
+    this.namedTests = 0;
     this.collected = null;
+    this.verbose = false;
+    this.afterTests = false;
+  }
+
+  /**
+   * pytest without -v: each result character ends the current test and
+   * starts the next, except past the announced count, where it is the same
+   * test's teardown (`.E`) and what follows is that test's teardown output.
+   */
+  private results(chars: string, line: number): void {
+    if (this.plainModule === null) {
+      // `pytest -q`: no module line; what ran so far was the first test
+      this.plainModule = '';
+      const t = this.current;
+      if (t && t.result.name === null) this.adoptAsPlainTest(t);
+    }
+    for (const ch of chars) {
+      if (!this.current) this.startPlainTest(line);
+      const t = this.current!;
+      t.tentative = false;
+      setOutcome(t, RESULT_OUTCOME[ch]);
+      if (this.collected === null || this.namedTests < this.collected) this.startPlainTest(line);
+    }
   }
 
   /** Ends the input: closes the open segment (live blocks leak) and every test. */
@@ -304,9 +335,24 @@ export class Analyzer {
   private startPlainTest(line: number): void {
     this.closeTest();
     const path = this.plainModule!;
+    this.startTest(this.plainName(path), line, true, path);
+  }
+
+  /** `PATH #k`, k counting the module's tests (`#k` alone under `pytest -q`). */
+  private plainName(path: string): string {
     const k = (this.plainCounters.get(path) ?? 0) + 1;
     this.plainCounters.set(path, k);
-    this.startTest(`${path} #${k}`, line, true, path);
+    return path === '' ? `#${k}` : `${path} #${k}`;
+  }
+
+  /** Activity seen before the first result character of `pytest -q` was its first test's. */
+  private adoptAsPlainTest(t: TestState): void {
+    const name = this.plainName('');
+    t.result.name = name;
+    t.result.index = ++this.namedTests;
+    t.result.total = this.collected;
+    t.plainPath = '';
+    if (!this.byName.has(name)) this.byName.set(name, t);
   }
 
   /** Ends the current test; a tentative one that did nothing was never a test. */
@@ -353,7 +399,7 @@ export class Analyzer {
     if (name !== undefined) {
       // the summary form names its test; it never changes which test runs
       const t = this.byName.get(name);
-      if (t && t.result.outcome === null) setOutcome(t, outcome);
+      if (t) setOutcome(t, outcome);
       return;
     }
     if (this.current) {
@@ -396,7 +442,15 @@ export class Analyzer {
         const seg = this.ensureSegment(t, line);
         const k = key(r.address);
         const old = seg.blocks.get(k);
-        if (old !== undefined && !old.freed) this.release(seg, old); // logged at a live address: the old block is gone
+        if (old !== undefined && !old.freed) {
+          // The allocator never hands out a live block: a free record was lost.
+          this.diagnostic(
+            line,
+            'live-address',
+            `${r.kind} at ${formatAddress(r.address)}, still live since log line ${old.line} (a free not logged?): the old block is dropped`,
+          );
+          this.release(seg, old);
+        }
         const block: LiveBlock = {
           key: k,
           size: r.size,
@@ -486,15 +540,20 @@ export class Analyzer {
       t.lastSegment = seg.id;
       t.segmentPeak = -1;
       res.segments++;
-      res.heapSize = seg.heapSize;
       t.result.timeline.heapSize = seg.heapSize;
     }
     const current = seg.current;
     if (current <= t.segmentPeak) return;
     t.segmentPeak = current;
-    if (current > res.peakBytes) res.peakBytes = current;
+    // The test's peak is one segment's — the fullest heap, by percent when the
+    // size is known — so its bytes, heap size and percent always agree.
     const pct = percentOf(current, seg.heapSize);
-    if (pct !== null && (res.peakPercent === null || pct > res.peakPercent)) res.peakPercent = pct;
+    const fuller = pct !== null ? res.peakPercent === null || pct > res.peakPercent : res.peakPercent === null && current > res.peakBytes;
+    if (fuller) {
+      res.peakBytes = current;
+      res.peakPercent = pct;
+      res.heapSize = seg.heapSize;
+    }
   }
 
   private ensureSegment(t: TestState, line: number): Segment {
@@ -534,7 +593,9 @@ export class Analyzer {
     if (seg.peak > this.totals.peakBytes) this.totals.peakBytes = seg.peak;
     const pct = percentOf(seg.peak, seg.heapSize);
     if (pct !== null && (this.totals.peakPercent === null || pct > this.totals.peakPercent)) this.totals.peakPercent = pct;
-    const reclaimed = at !== null && at === seg.owner;
+    // Only a named test can reset its own heap: outside any test (no test
+    // boundaries seen at all), a block alive at an init is a leak.
+    const reclaimed = at !== null && at === seg.owner && seg.owner.result.name !== null;
     for (const block of seg.blocks.values()) {
       if (block.persistent || block.freed) continue;
       const b: Block = { address: addressOf(block.key), size: block.size, site: allocSite(block), line: block.line };

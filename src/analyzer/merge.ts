@@ -22,11 +22,15 @@ export function mergeReports(shards: readonly LoadedReport[]): MergedReports {
   for (const s of shards) addTotals(totals, s.result.totals);
 
   // `[k/N]` numbering continues across shards; N is known only if every shard announced its count.
-  const announced = shards.map((s) => (s.result.tests.length === 0 ? 0 : s.result.tests[0].total));
+  // Activity outside any test keeps index 0 and is not a test.
+  const announced = shards.map((s) => s.result.tests.find((t) => t.name !== null)?.total ?? 0);
   const total = announced.every((n) => n !== null) ? announced.reduce<number>((a, n) => a + (n ?? 0), 0) : null;
   const tests: TestResult[] = [];
-  for (const s of shards) for (const t of s.result.tests) tests.push({ ...t, index: tests.length + 1, total });
-  totals.tests = tests.length;
+  let named = 0;
+  for (const s of shards) {
+    for (const t of s.result.tests) tests.push(t.name === null ? { ...t } : { ...t, index: ++named, total });
+  }
+  totals.tests = named;
 
   // Diagnostics' line numbers refer to each shard's own log: say which.
   const diagnostics = shards.flatMap((s) =>

@@ -37,7 +37,7 @@ const OUTCOMES: Record<string, Outcome> = {
   XPASS: 'xpass',
   ERROR: 'error',
 };
-const OUTCOME_AT_START = /^(PASSED|FAILED|SKIPPED|XFAIL|XPASS|ERROR)(?=\s|$)/;
+const OUTCOME_WORD = /^(PASSED|FAILED|SKIPPED|XFAIL|XPASS|ERROR)/;
 const COLLECTED = /^(?:collecting \.\.\. )?collected (\d+) items?(.*)$/;
 const DESELECTED = /\/ (\d+) deselected/;
 const SELECTED = /\/ (\d+) selected/;
@@ -47,6 +47,7 @@ const SESSION_END_TITLE =
 /** The path part of a node id or module line: a file with an extension. */
 const TEST_PATH = /^[^\s:]+\.[A-Za-z0-9]+$/;
 const RESULT_CHARS = /^[.FEsxX]+/;
+const MAX_RESULT_RUN = 400;
 /**
  * What may follow a run of result characters for the run to count: output
  * that starts a recognised line (the emulator, a record, a logging prefix).
@@ -90,10 +91,38 @@ function nodeIdLength(text: string): number {
   return end;
 }
 
+/**
+ * An outcome word at the start of `text`, if it is pytest's: alone, before
+ * `[ 40%]` or `(reason)`, before the node id it reports (summary form), or
+ * glued to the next output line. `ERROR    name:file.py:12 …` is a log line.
+ */
+function outcomeAt(text: string, lineNo: number, out: LineEvent[]): boolean {
+  const m = OUTCOME_WORD.exec(text);
+  if (!m) return false;
+  const outcome = OUTCOMES[m[1]];
+  const after = text.slice(m[1].length);
+  const rest = after.trimStart();
+  if (after === '' || RECOGNISED_OUTPUT.test(after)) {
+    out.push({ type: 'outcome', line: lineNo, outcome });
+    return true;
+  }
+  if (rest === after) return false; // glued to something else: a word, not an outcome
+  const c = rest.charCodeAt(0);
+  if (rest === '' || c === 0x5b /* [ */ || c === 0x28 /* ( */ || RECOGNISED_OUTPUT.test(rest)) {
+    out.push({ type: 'outcome', line: lineNo, outcome });
+    return true;
+  }
+  const idLen = nodeIdLength(rest);
+  if (idLen === 0) return false;
+  out.push({ type: 'outcome', line: lineNo, outcome, name: copyString(rest.slice(0, idLen)) });
+  return true;
+}
+
 /** Where a run of result characters counts: the length of the run, or 0. */
 function resultRunLength(text: string): number {
   const m = RESULT_CHARS.exec(text);
-  if (!m) return 0;
+  // pytest wraps its result lines at the terminal's width: a longer run is text
+  if (!m || m[0].length > MAX_RESULT_RUN) return 0;
   for (let i = m[0].length; i > 0; i--) {
     const rest = text.slice(i);
     if (rest === '' || rest.charCodeAt(0) === 0x20 || rest.charCodeAt(0) === 0x09) return i;
@@ -134,21 +163,15 @@ function structure(head: string, lineNo: number, out: LineEvent[]): void {
       return;
     }
   }
-  const o = OUTCOME_AT_START.exec(head);
-  if (o) {
-    const rest = head.slice(o[0].length).trimStart();
-    const idLen = nodeIdLength(rest);
-    if (idLen > 0) out.push({ type: 'outcome', line: lineNo, outcome: OUTCOMES[o[1]], name: copyString(rest.slice(0, idLen)) });
-    else out.push({ type: 'outcome', line: lineNo, outcome: OUTCOMES[o[1]] });
-    return;
-  }
+  if (outcomeAt(head, lineNo, out)) return;
 
   const idLen = nodeIdLength(head);
   if (idLen > 0) {
     out.push({ type: 'test-start', line: lineNo, name: copyString(head.slice(0, idLen)) });
-    const after = head.slice(idLen).trimStart();
-    const outcome = OUTCOME_AT_START.exec(after);
-    if (outcome) out.push({ type: 'outcome', line: lineNo, outcome: OUTCOMES[outcome[1]] });
+    let after = head.slice(idLen).trimStart();
+    // an inherited test: `path::Class::test <- base.py PASSED`
+    if (after.startsWith('<- ')) after = after.slice(after.indexOf(' ', 3) + 1 || after.length).trimStart();
+    outcomeAt(after, lineNo, out);
     return;
   }
 
@@ -186,6 +209,9 @@ export function contentEnd(line: string): number {
 export function parseLine(raw: string, lineNo: number): LineEvent[] {
   const line = cleanLine(raw);
   if (line === '') return NO_EVENTS;
+  // A carriage return inside a line (a terminal rewriting it, as pytest's
+  // `collecting …` counter does) separates lines too: read each part.
+  if (line.includes('\r')) return line.split('\r').flatMap((part) => parseLine(part, lineNo));
   const m = line.indexOf(MARKER);
   const out: LineEvent[] = [];
   if (m !== EMULATOR_PREFIX.length || !line.startsWith(RECORD_LINE_PREFIX)) structure(m >= 0 ? line.slice(0, m) : line, lineNo, out);

@@ -140,7 +140,7 @@ const OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['passed', 'failed', 'ski
 const DIAGNOSTIC_KINDS: ReadonlySet<string> = new Set<DiagnosticKind>([
   'bad-record',
   'no-init',
-  'zero-address',
+  'live-address',
   'no-profiling',
   'compat',
   'input',

@@ -82,7 +82,7 @@ export interface TestResult {
 export type DiagnosticKind =
   | 'bad-record'
   | 'no-init'
-  | 'zero-address'
+  | 'live-address'
   | 'no-profiling'
   | 'compat'
   | 'input';

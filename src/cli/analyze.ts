@@ -6,7 +6,7 @@ import { access, constants } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { Analyzer } from '../analyzer/analyzer.js';
 import type { Diagnostic, Policy, Report, TestResult } from '../analyzer/types.js';
-import { judge, judgeTest, parseFailOn } from '../analyzer/verdict.js';
+import { DEFAULT_FAIL_ON, judge, judgeTest, parseFailOn } from '../analyzer/verdict.js';
 import { CompatEngine } from '../reporters/compat.js';
 import type { ReporterInstance } from '../reporters/registry.js';
 import { CiGate, type CiOptions } from './ci-gate.js';
@@ -36,8 +36,9 @@ interface Output {
   toFile: boolean;
 }
 
+/** The policy: leaks and free errors always fail (SPEC §4); `--fail-on` adds kinds. */
 export function policyFrom(options: Pick<AnalyzeOptions, 'failOn' | 'strict'>): Policy {
-  const parsed = parseFailOn(options.failOn.length > 0 ? options.failOn : ['leak,free-error']);
+  const parsed = parseFailOn([DEFAULT_FAIL_ON.join(','), ...options.failOn]);
   return { ...parsed, strict: options.strict === true };
 }
 

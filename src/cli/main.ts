@@ -48,7 +48,7 @@ export function addAnalysisOptions(cmd: Command): Command {
     .option('-r, --reporter <name[:path]>', `reporter, repeatable; PATH writes to a file (${reporterNames().join(', ')})`, collect, [])
     .option(
       '--fail-on <kinds>',
-      `what fails the run, comma-separated, repeatable: ${FAIL_ON_KINDS.join(', ')}, usage:N (default leak,free-error)`,
+      `more that fails the run (leaks and free errors always do), comma-separated, repeatable: ${FAIL_ON_KINDS.join(', ')}, usage:N`,
       collect,
       [],
     )

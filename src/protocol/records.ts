@@ -85,7 +85,7 @@ for (let i = 0; i < 6; i++) HEX_DIGIT[0x41 + i] = HEX_DIGIT[0x61 + i] = 10 + i;
 
 /**
  * A decimal or `0x` hexadecimal unsigned number in `text[start, end)`;
- * `undefined` if it is neither. Reads char codes in place: this runs twice
+ * `undefined` if it is neither, or too large to hold exactly. Reads char codes in place: this runs twice
  * per record, and slicing would allocate.
  */
 export function parseNumberAt(text: string, start: number, end: number): number | undefined {
@@ -98,14 +98,14 @@ export function parseNumberAt(text: string, start: number, end: number): number 
       if (d > 15) return undefined;
       n = n * 16 + d;
     }
-    return n;
+    return n <= Number.MAX_SAFE_INTEGER ? n : undefined; // beyond, digits would be lost
   }
   for (let i = start; i < end; i++) {
     const d = text.charCodeAt(i) - 0x30;
     if (d < 0 || d > 9) return undefined;
     n = n * 10 + d;
   }
-  return n;
+  return n <= Number.MAX_SAFE_INTEGER ? n : undefined;
 }
 
 /** A decimal or `0x` hexadecimal unsigned number; `undefined` if it is neither. */

@@ -94,6 +94,11 @@ export class TextReporter {
       out += k.red('Was the app built with memory profiling? A build without it must not look like a clean run.\n');
     }
 
+    if (report.recordsSeen && report.tests.every((t) => t.name === null)) {
+      out += '\n' + k.yellow('No test boundaries were found: everything is reported outside any test.') + '\n';
+      out += k.dim('Run pytest with -v (or -s for result characters), or print `==MP test;NAME` records.') + '\n';
+    }
+
     if (report.leakSites.length > 0 && !quiet) {
       out += '\n' + k.bold('Leaks by allocation site') + '\n';
       for (const s of report.leakSites) {
@@ -126,10 +131,12 @@ export class TextReporter {
       if (diags.length > (quiet ? 5 : 20)) out += k.dim(`  … ${diags.length - (quiet ? 5 : 20)} more (see --reporter json)\n`);
     }
 
-    const failing = report.tests.filter((t) => !t.ok).length;
+    const failing = report.tests.filter((t) => !t.ok && t.name !== null).length;
+    const outsideFails = report.tests.some((t) => !t.ok && t.name === null);
     const freeErrors = tot.doubleFrees + tot.invalidFrees;
     out += '\n' + k.bold('Summary') + '\n';
-    out += `  tests        ${tot.tests}${failing > 0 ? k.red(` (${failing} failing)`) : ''}, ${plural(tot.segments, 'heap segment')}\n`;
+    const outside = outsideFails ? k.red(' + memory errors outside any test') : '';
+    out += `  tests        ${tot.tests}${failing > 0 ? k.red(` (${failing} failing)`) : ''}${outside}, ${plural(tot.segments, 'heap segment')}\n`;
     out += `  allocations  ${tot.allocations} (${tot.totalBytes} bytes)\n`;
     out += `  leaks        ${tot.leaks > 0 ? k.red(`${tot.leaks} (${tot.leakedBytes} bytes)`) : '0'}\n`;
     out += `  free errors  ${freeErrors > 0 ? k.red(`${tot.doubleFrees} double, ${tot.invalidFrees} invalid`) : '0'}\n`;

@@ -254,3 +254,104 @@ describe('the hot path agrees with parseLine', () => {
     expect(r.tests[0].allocations).toBe(3);
   });
 });
+
+describe('real pytest output, the harder shapes', () => {
+  const verboseSample = () => fixture('real-pytest/pytest-verbose.log');
+
+  it('calls a block alive at an init outside any test a leak, not reclaimed', () => {
+    const r = analyzeLines([`${P}init;0xda7a0000;4096`, `${P}alloc;40;0xda7a0094;src/settings.c:9`, `${P}init;0xda7a0000;4096`]);
+    expect(r.totals).toMatchObject({ leaks: 1, reclaimed: 0 });
+  });
+
+  it('reads pytest -q -s: result characters without a module line are boundaries too', () => {
+    const plain = fixture('real-pytest/pytest-plain.log').replace('tests/test_wallet.py ', '');
+    const r = analyzeText(plain);
+    expect(r.tests.map((t) => t.name)).toEqual(['#1', '#2', '#3', '#4', '#5', '#6']);
+    expect(r.tests[4].leaks.map((b) => b.site)).toEqual(['src/settings.c:9']);
+    expect(r.totals).toMatchObject({ tests: 6, leaks: 1, reclaimed: 0, invalidFrees: 1 });
+  });
+
+  it('does not take node ids of the warnings summary for new tests', () => {
+    const text = `${verboseSample()}\n=============================== warnings summary ===============================\ntests/test_wallet.py::test_settings_leak\n  /x/backend.py:12: DeprecationWarning: old\n`;
+    expect(analyzeText(text).totals.tests).toBe(6);
+  });
+
+  it('keeps one test when pytest -v reports its teardown error on a second line', () => {
+    const r = analyzeText(
+      [
+        'collected 2 items',
+        `tests/t.py::test_one ${P}init;0xda7a0000;4096`,
+        'PASSED',
+        'tests/t.py::test_one ERROR',
+        'tests/t.py::test_two PASSED',
+        '=== short test summary info ===',
+        'ERROR tests/t.py::test_two - teardown failed',
+      ].join('\n'),
+    );
+    expect(r.tests.map((t) => [t.name, t.index, t.outcome])).toEqual([
+      ['tests/t.py::test_one', 1, 'error'],
+      ['tests/t.py::test_two', 2, 'error'],
+    ]);
+  });
+
+  it('reads outcomes glued to the next output, after an inherited test, and not from live-log lines', () => {
+    const r = analyzeText(
+      [
+        `tests/t.py::test_a ${P}init;0xda7a0000;4096`,
+        `PASSED${P}alloc;8;0xda7a0064;teardown.c:1`,
+        'tests/t.py::TestX::test_b <- tests/base.py PASSED [ 50%]',
+        'tests/t.py::test_c ',
+        'ERROR    ragger.backend:speculos.py:120 connection reset',
+        'PASSED [100%]',
+      ].join('\n'),
+    );
+    expect(r.tests.map((t) => t.outcome)).toEqual(['passed', 'passed', 'passed']);
+    expect(r.tests[0].leaks.map((b) => b.site)).toEqual(['teardown.c:1']);
+  });
+
+  it('gives a test with several heap segments the bytes, size and percent of one segment', () => {
+    const r = analyzeLines([
+      `tests/t.py::test_a ${P}init;0xda7a0000;8192`,
+      `${P}alloc;1024;0xda7a0064;a.c:1`,
+      `${P}free;0xda7a0064;a.c:2`,
+      `${P}init;0xda7a0000;4096`,
+      `${P}alloc;10;0xda7a0064;a.c:3`,
+      `${P}free;0xda7a0064;a.c:4`,
+    ]);
+    expect(r.tests[0]).toMatchObject({ peakBytes: 1024, heapSize: 8192, peakPercent: 12.5, segments: 2 });
+  });
+
+  it('keeps teardown output after the last result character in the last test', () => {
+    const r = analyzeText(
+      [
+        'collected 2 items',
+        `tests/t.py ${P}init;0xda7a0000;4096`,
+        `${P}alloc;8;0xda7a0064;a.c:1`,
+        `.${P}init;0xda7a0000;4096`,
+        `${P}alloc;8;0xda7a0064;a.c:1`,
+        `.${P}free;0xda7a0064;a.c:9`,
+        '',
+        '=== 2 passed in 0.1s ===',
+      ].join('\n'),
+    );
+    expect(r.tests.map((t) => t.name)).toEqual(['tests/t.py #1', 'tests/t.py #2']);
+    expect(r.tests[1].leaks).toEqual([]);
+    expect(r.tests[0].leaks.map((b) => b.site)).toEqual(['a.c:1']);
+  });
+
+  it('numbers each session from 1', () => {
+    const r = analyzeText(`${verboseSample()}\n${verboseSample()}`);
+    expect(r.tests.map((t) => `${t.index}/${t.total}`)).toEqual([...Array(2)].flatMap(() => ['1/6', '2/6', '3/6', '4/6', '5/6', '6/6']));
+  });
+
+  it('reads a line a terminal rewrote with carriage returns', () => {
+    const r = analyzeText(`collecting 0 items\rcollecting ... collected 2 items\ntests/t.py::test_a ${P}init;0xda7a0000;4096\n`);
+    expect(r.tests[0].total).toBe(2);
+  });
+
+  it('says when an allocation lands on a live block (a lost free record)', () => {
+    const r = analyzeLines([`${P}init;0xda7a0000;4096`, `${P}alloc;8;0xda7a0064;a.c:1`, `${P}alloc;16;0xda7a0064;a.c:2`]);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ line: 3, kind: 'live-address' })]);
+    expect(r.tests[0].leaks.map((b) => b.size)).toEqual([16]);
+  });
+});

@@ -146,3 +146,27 @@ describe('valground --version', () => {
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
   });
 });
+
+describe('report files that cannot be written', () => {
+  it('are a usage error (exit 2) before any input is read, never a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vg-out-'));
+    const r = await runCli([clean, '--reporter', `json:${dir}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write report .*EISDIR/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+
+  it('a failed write (disk full) is exit 2 too', async () => {
+    const r = await runCli([clean, '--reporter', 'json:/dev/full']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write report: ENOSPC/);
+  });
+});
+
+describe('--fail-on adds to the default policy', () => {
+  it('still fails on leaks when another kind is asked for', async () => {
+    for (const kind of ['persistent', 'usage:90', 'reclaimed', 'no-data']) {
+      expect((await runCli([verbose, '--fail-on', kind])).code, kind).toBe(1);
+    }
+  });
+});

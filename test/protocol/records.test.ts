@@ -4,9 +4,10 @@ import { formatAddress, formatRecord, parseNumber, parseRecord, siteFile, siteLi
 
 /** The grammar's number rule, said plainly. */
 function reference(text: string): number | undefined {
-  if (/^[0-9]+$/.test(text)) return Number(text);
-  if (/^0[xX][0-9a-fA-F]+$/.test(text)) return parseInt(text.slice(2), 16);
-  return undefined;
+  let n: number | undefined;
+  if (/^[0-9]+$/.test(text)) n = Number(text);
+  else if (/^0[xX][0-9a-fA-F]+$/.test(text)) n = parseInt(text.slice(2), 16);
+  return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
 }
 
 describe('record grammar', () => {
@@ -18,6 +19,13 @@ describe('record grammar', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('refuses numbers too large to hold exactly', () => {
+    expect(parseNumber('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseNumber('18446744073709551617')).toBeUndefined();
+    expect(parseNumber('0x1fffffffffffff')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseNumber('0x20000000000000')).toBeUndefined();
   });
 
   it('formats addresses as 0x%08x', () => {
