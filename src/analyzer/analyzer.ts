@@ -142,6 +142,7 @@ export class Analyzer {
   private namedTests = 0;
   private readonly diagnostics: Diagnostic[] = [];
   private diagnosticsDropped = 0;
+  private source: string | null = null;
   private recordsSeen = false;
   private noInitReported = false;
   private lastLine = 0;
@@ -232,6 +233,11 @@ export class Analyzer {
     this.newSession();
   }
 
+  /** Names the input being read, for diagnostics when there are several (line numbers are per input). */
+  setSource(name: string | null): void {
+    this.source = name;
+  }
+
   /** A new pytest session (or input): numbering and pytest's mode start afresh. */
   private newSession(): void {
     this.closeTest();
@@ -267,6 +273,7 @@ export class Analyzer {
   /** Ends the input: closes the open segment (live blocks leak) and every test. */
   finish(): AnalysisResult {
     this.closeSegment(null);
+    this.source = null; // what is said from here is about the whole input
     this.closeTest();
     this.flush();
     if (!this.recordsSeen) {
@@ -612,7 +619,7 @@ export class Analyzer {
       this.diagnosticsDropped++;
       return;
     }
-    this.diagnostics.push({ line, kind, message });
+    this.diagnostics.push({ line, kind, message: this.source === null ? message : `${this.source}: ${message}` });
   }
 
   private finalTotals(): Totals {

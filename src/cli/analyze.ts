@@ -116,6 +116,7 @@ export async function analyzeCommand(
 
   onInputReady?.();
   for (const input of inputs) {
+    if (inputs.length > 1) analyzer.setSource(input === '-' ? '(stdin)' : input);
     const source = openInput(input, io.stdin);
     if (engine) {
       await forEachLine(source, (line, n) => {
