@@ -230,6 +230,6 @@ function recordEvent(line: string, start: number, end: number, lineNo: number): 
   return typeof r === 'string' ? badRecordEvent(line, start, end, lineNo, r) : { type: 'record', line: lineNo, record: r };
 }
 
-export function badRecordEvent(line: string, start: number, end: number, lineNo: number, message: string): LineEvent {
+function badRecordEvent(line: string, start: number, end: number, lineNo: number, message: string): LineEvent {
   return { type: 'bad-record', line: lineNo, message, text: copyString(line.slice(start, Math.min(end, start + 200))) };
 }
