@@ -10,7 +10,7 @@ import type { LineEvent } from './parse-line.js';
 import { contentEnd, parseLine, RECORD_LINE_PREFIX } from './parse-line.js';
 import { copyString } from './intern.js';
 import { TimelineSampler } from './timeline.js';
-import { addTest, emptyTotals } from './totals.js';
+import { addTest, blankTest, emptyTotals } from './totals.js';
 import type {
   AnalysisResult,
   Block,
@@ -305,28 +305,7 @@ export class Analyzer {
   private startTest(name: string | null, line: number, tentative: boolean, plainPath: string | null = null): TestState {
     this.closeTest();
     const index = name === null ? 0 : ++this.namedTests;
-    const result: TestResult = {
-      name,
-      index,
-      total: name === null ? null : this.collected,
-      outcome: null,
-      ok: true,
-      heapSize: null,
-      segments: 0,
-      allocations: 0,
-      totalBytes: 0,
-      peakBytes: 0,
-      peakPercent: null,
-      leaks: [],
-      reclaimed: [],
-      persistent: [],
-      freeErrors: [],
-      failedAllocations: [],
-      suppressed: [],
-      suppressedFreeErrors: [],
-      startLine: line,
-      timeline: { points: [], heapSize: null },
-    };
+    const result = blankTest(name, index, name === null ? null : this.collected, line);
     const t: TestState = {
       result,
       liveBlocks: 0,

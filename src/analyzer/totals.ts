@@ -1,6 +1,7 @@
 /**
  * Run totals, in one place: the analyzer adds its tests up with these, a
- * merge adds reports up, and the report reader checks the same fields.
+ * merge adds reports up, and the report reader checks the same fields. Also
+ * the blank test result every test starts from.
  */
 import type { TestResult, Totals } from './types.js';
 
@@ -55,4 +56,30 @@ export function addTotals(totals: Totals, more: Totals): void {
   if (more.peakPercent !== null && (totals.peakPercent === null || more.peakPercent > totals.peakPercent)) {
     totals.peakPercent = more.peakPercent;
   }
+}
+
+/** A test before anything happened in it. */
+export function blankTest(name: string | null, index: number, total: number | null, startLine: number): TestResult {
+  return {
+    name,
+    index,
+    total,
+    outcome: null,
+    ok: true,
+    heapSize: null,
+    segments: 0,
+    allocations: 0,
+    totalBytes: 0,
+    peakBytes: 0,
+    peakPercent: null,
+    leaks: [],
+    reclaimed: [],
+    persistent: [],
+    freeErrors: [],
+    failedAllocations: [],
+    suppressed: [],
+    suppressedFreeErrors: [],
+    startLine,
+    timeline: { points: [], heapSize: null },
+  };
 }

@@ -14,7 +14,7 @@ import type {
   TimelinePoint,
   Totals,
 } from '../../src/analyzer/types.js';
-import { addTest, emptyTotals } from '../../src/analyzer/totals.js';
+import { addTest, blankTest, emptyTotals } from '../../src/analyzer/totals.js';
 
 export const HEAP = 8192;
 const BASE = 0xda7a0000;
@@ -25,23 +25,11 @@ export function defaultPolicy(): Policy {
 
 export function makeTest(over: Partial<TestResult> & { name: string | null; index: number }): TestResult {
   const t: TestResult = {
-    total: null,
+    ...blankTest(over.name, over.index, null, 0),
     outcome: 'passed',
-    ok: true,
     heapSize: HEAP,
     segments: 1,
-    allocations: 0,
-    totalBytes: 0,
-    peakBytes: 0,
     peakPercent: 0,
-    leaks: [],
-    reclaimed: [],
-    persistent: [],
-    freeErrors: [],
-    failedAllocations: [],
-    suppressed: [],
-    suppressedFreeErrors: [],
-    startLine: 0,
     timeline: { points: [], heapSize: HEAP },
     ...over,
   };

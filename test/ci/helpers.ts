@@ -4,7 +4,7 @@
  */
 import { leakSites } from '../../src/analyzer/analyzer.js';
 import type { AnalysisResult, Block, FreeError, Policy, Report, TestResult, Totals } from '../../src/analyzer/types.js';
-import { addTest, emptyTotals } from '../../src/analyzer/totals.js';
+import { addTest, blankTest, emptyTotals } from '../../src/analyzer/totals.js';
 import { defaultPolicy, judge, parseFailOn } from '../../src/analyzer/verdict.js';
 
 export const HEAP = 8192;
@@ -26,25 +26,14 @@ export function makeTest(name: string | null, over: Partial<TestResult> = {}): T
   const peakBytes = over.peakBytes ?? 100;
   const heapSize = over.heapSize === undefined ? HEAP : over.heapSize;
   return {
-    name,
-    index: 1,
-    total: null,
+    ...blankTest(name, 1, null, 1),
     outcome: 'passed',
-    ok: true,
     heapSize,
     segments: 1,
     allocations: 3,
     totalBytes: 300,
     peakBytes,
     peakPercent: heapSize === null ? null : (peakBytes / heapSize) * 100,
-    leaks: [],
-    reclaimed: [],
-    persistent: [],
-    freeErrors: [],
-    failedAllocations: [],
-    suppressed: [],
-    suppressedFreeErrors: [],
-    startLine: 1,
     timeline: { points: [], heapSize },
     ...over,
   };
