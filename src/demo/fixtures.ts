@@ -34,6 +34,11 @@ async function fixtures(): Promise<Fixture[]> {
     { file: 'demo-session.log', what: 'the npm start session, pytest -v -s', make: () => session({}) },
     { file: 'demo-session-plain.log', what: 'the same, pytest -s (result characters)', make: () => session({ style: 'plain' }) },
     {
+      file: 'demo-session-reference.log',
+      what: 'the same, node ids on their own lines (readable by the reference script)',
+      make: () => session({ style: 'separate' }),
+    },
+    {
       file: 'clean.log',
       what: 'no memory error',
       make: () => session({ tests: pick('test_app_version', 'test_get_public_key', 'test_sign_tx'), device: 'flex' }),

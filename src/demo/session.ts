@@ -145,8 +145,12 @@ export const DEMO_TESTS: readonly DemoTest[] = [
 
 export interface SessionOptions {
   tests?: readonly DemoTest[];
-  /** `verbose`: `pytest -v -s` (node ids, PASSED/FAILED); `plain`: `pytest -s` (one character per test). */
-  style?: 'verbose' | 'plain';
+  /**
+   * `verbose`: `pytest -v -s` (node ids, PASSED/FAILED), the test's first output on its node id's line;
+   * `separate`: the same with the node id on a line of its own, the shape the reference script reads;
+   * `plain`: `pytest -s` (one character per test).
+   */
+  style?: 'verbose' | 'separate' | 'plain';
   /** Parameter of every test, as ragger's device fixture. Default `nanox`. */
   device?: string;
   /** Test module path. Default `tests/test_wallet.py`. */
@@ -196,6 +200,7 @@ class SimClock {
 export async function runSession(write: (text: string) => void, options: SessionOptions = {}): Promise<SessionResult> {
   const tests = options.tests ?? DEMO_TESTS;
   const style = options.style ?? 'verbose';
+  const verbose = style !== 'plain';
   const device = options.device ?? 'nanox';
   const module = options.module ?? 'tests/test_wallet.py';
   const clock = new SimClock();
@@ -203,16 +208,16 @@ export async function runSession(write: (text: string) => void, options: Session
   let passed = 0;
 
   write(banner('test session starts') + '\n');
-  write('platform linux -- Python 3.11.7, pytest-8.3.4, pluggy-1.5.0' + (style === 'verbose' ? ' -- /usr/bin/python3\n' : '\n'));
-  if (style === 'verbose') write('cachedir: .pytest_cache\n');
+  write('platform linux -- Python 3.11.7, pytest-8.3.4, pluggy-1.5.0' + (verbose ? ' -- /usr/bin/python3\n' : '\n'));
+  if (verbose) write('cachedir: .pytest_cache\n');
   write('rootdir: /app\nconfigfile: pyproject.toml\nplugins: ragger-1.27.0\n');
   const items = `collected ${tests.length} item${tests.length === 1 ? '' : 's'}`;
-  write((style === 'verbose' ? 'collecting ... ' : '') + items + '\n\n');
+  write((verbose ? 'collecting ... ' : '') + items + '\n\n');
   if (style === 'plain') write(module + ' ');
 
   for (const test of tests) {
     const id = `${module}::${test.name}[${device}]`;
-    if (style === 'verbose') write(id + ' ');
+    if (verbose) write(id + (style === 'separate' ? ' \n' : ' '));
     const out = (line: string) => write(line + '\n');
     const app = new WalletApp(out);
     clock.tick(120); // emulator start
@@ -251,7 +256,7 @@ export async function runSession(write: (text: string) => void, options: Session
     }
     if (failure === null) passed++;
     else failures.push({ id, message: failure });
-    if (style === 'verbose') write(failure === null ? 'PASSED\n' : 'FAILED\n');
+    if (verbose) write(failure === null ? 'PASSED\n' : 'FAILED\n');
     else write(failure === null ? '.' : 'F');
     await options.afterTest?.();
   }
