@@ -23,7 +23,11 @@ export function mergeReports(shards: readonly LoadedReport[]): MergedReports {
 
   // `[k/N]` numbering continues across shards; N is known only if every shard announced its count.
   // Activity outside any test keeps index 0 and is not a test.
-  const announced = shards.map((s) => s.result.tests.find((t) => t.name !== null)?.total ?? 0);
+  // A shard without named tests adds none; one that did not announce its count makes N unknown.
+  const announced = shards.map((s) => {
+    const first = s.result.tests.find((t) => t.name !== null);
+    return first === undefined ? 0 : first.total;
+  });
   const total = announced.every((n) => n !== null) ? announced.reduce<number>((a, n) => a + (n ?? 0), 0) : null;
   const tests: TestResult[] = [];
   let named = 0;

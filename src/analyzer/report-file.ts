@@ -168,21 +168,13 @@ function readTest(r: Reader, v: unknown, path: string): TestResult {
     persistent: r.list(o.persistent, `${path}.persistent`, r.block),
     freeErrors: r.list(o.freeErrors, `${path}.freeErrors`, r.freeError),
     failedAllocations: readFailedAllocations(r, o.failedAllocations, `${path}.failedAllocations`),
-    ...readSuppressed(r, o.suppressed, `${path}.suppressed`),
+    // optional: reports written without suppressions may lack them
+    suppressed: o.suppressed === undefined ? [] : r.list(o.suppressed, `${path}.suppressed`, r.block),
+    suppressedFreeErrors:
+      o.suppressedFreeErrors === undefined ? [] : r.list(o.suppressedFreeErrors, `${path}.suppressedFreeErrors`, r.freeError),
     startLine: o.startLine === undefined ? 0 : r.number(o.startLine, `${path}.startLine`),
     timeline: { points: [], heapSize },
   };
-}
-
-/** The JSON lists suppressed leaks and free errors together; free errors carry a `kind`. */
-function readSuppressed(r: Reader, v: unknown, path: string): Pick<TestResult, 'suppressed' | 'suppressedFreeErrors'> {
-  const suppressed: Block[] = [];
-  const suppressedFreeErrors: FreeError[] = [];
-  r.list(v, path, (x, p) => {
-    if (typeof x === 'object' && x !== null && 'kind' in x) suppressedFreeErrors.push(r.freeError(x, p));
-    else suppressed.push(r.block(x, p));
-  });
-  return { suppressed, suppressedFreeErrors };
 }
 
 function readFailedAllocations(r: Reader, v: unknown, path: string): FailedAllocation[] {

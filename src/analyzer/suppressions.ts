@@ -66,7 +66,8 @@ export function parseSuppressions(text: string, file: string): SuppressionRule[]
 }
 
 export function siteMatches(site: string, pattern: string): boolean {
-  return isMatch(site, pattern, { caseSensitive: true });
+  // Only `*` is special in a suppression: a backslash (a Windows __FILE__) is itself.
+  return isMatch(site, pattern.replaceAll('\\', '\\\\'), { caseSensitive: true });
 }
 
 export interface SuppressionCount {

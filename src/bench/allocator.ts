@@ -13,6 +13,8 @@ export interface AllocatorBenchResult {
   plainOpsPerSec: number;
   /** Operations per second with `APP_MEM_*` printing records to a function sink. */
   profiledOpsPerSec: number;
+  /** The same with no site given: each call reads its caller from the stack. */
+  stackSiteOpsPerSec: number;
   /** Operations timed per configuration (warm-up excluded). */
   ops: number;
 }
@@ -83,15 +85,15 @@ function profiledSteps(heap: AppHeap, st: LoopState, n: number): void {
 }
 
 /** Runs `step` in batches: warm-up, then timed for `durationMs`; ops/s and ops. */
-function timeLoop(step: (n: number) => void, durationMs: number, warmupMs: number): { opsPerSec: number; ops: number } {
+function timeLoop(step: (n: number) => void, durationMs: number, warmupMs: number, batch = BATCH): { opsPerSec: number; ops: number } {
   const warmEnd = performance.now() + warmupMs;
-  while (performance.now() < warmEnd) step(BATCH);
+  while (performance.now() < warmEnd) step(batch);
   let ops = 0;
   const start = performance.now();
   let now = start;
   while (now - start < durationMs) {
-    step(BATCH);
-    ops += BATCH;
+    step(batch);
+    ops += batch;
     now = performance.now();
   }
   return { opsPerSec: Math.round((ops * 1000) / (now - start)), ops };
@@ -118,5 +120,33 @@ export async function benchAllocator(options: AllocatorBenchOptions = {}): Promi
   const profiled = timeLoop((n) => profiledSteps(heap, profiledState, n), durationMs, warmupMs);
   if (bytes === 0) throw new Error('profiling sink received nothing');
 
-  return { plainOpsPerSec: plain.opsPerSec, profiledOpsPerSec: profiled.opsPerSec, ops: Math.min(plain.ops, profiled.ops) };
+  // The convenience path: no site given, so each call reads its caller from the stack.
+  const stackHeap = new AppHeap(MAX_HEAP_SIZE, { log: sink, profiling: true });
+  let x = 12345;
+  const slots = new Uint32Array(SLOTS);
+  const stackSites = timeLoop(
+    (n) => {
+      for (let i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        x >>>= 0;
+        const slot = x & (SLOTS - 1);
+        if (slots[slot] !== 0) {
+          stackHeap.APP_MEM_FREE(slots[slot]);
+          slots[slot] = 0;
+        } else slots[slot] = stackHeap.APP_MEM_ALLOC(1 + ((x >>> 8) % 200)) ?? 0;
+      }
+    },
+    durationMs / 4,
+    warmupMs / 4,
+    1024,
+  );
+
+  return {
+    plainOpsPerSec: plain.opsPerSec,
+    profiledOpsPerSec: profiled.opsPerSec,
+    stackSiteOpsPerSec: stackSites.opsPerSec,
+    ops: Math.min(plain.ops, profiled.ops),
+  };
 }

@@ -62,6 +62,7 @@ try {
   const a = await benchAllocator();
   console.log(`allocator ${a.ops.toLocaleString('en')} ops, no profiling:          ${(a.plainOpsPerSec / 1e6).toFixed(1)} M ops/s`);
   console.log(`allocator ${a.ops.toLocaleString('en')} ops, profiling to a function: ${(a.profiledOpsPerSec / 1e6).toFixed(1)} M ops/s`);
+  console.log(`allocator, profiling, call sites read from the stack:    ${(a.stackSiteOpsPerSec / 1e6).toFixed(2)} M ops/s`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

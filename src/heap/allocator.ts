@@ -223,16 +223,22 @@ function listRemove(ctx: MemCtx, head: number, elem: number): void {
   const fprev = u16[w + W_FPREV];
   // Links of a chunk whose header was overwritten may point past the heap: the
   // C code would then write outside it; stop with a corruption error instead.
-  if ((fnext << 3) + FREE_CHUNK_HEADER_SIZE > ctx.size || (fprev << 3) + FREE_CHUNK_HEADER_SIZE > ctx.size) {
-    throw corrupt(ctx, 'corrupted-list', elem << 3, `free-list links ${fprev}/${fnext} point outside the heap`, null);
-  }
+  // Only the links C follows are checked (a list head's prev is never read),
+  // so a heap the SDK carries on with does not throw here.
+  const outside = (link: number) => link !== 0 && (link << 3) + FREE_CHUNK_HEADER_SIZE > ctx.size;
   if (u16[head] === elem) {
+    if (outside(fnext)) throw listCorruption(ctx, elem, fprev, fnext);
     u16[head] = fnext;
     if (fnext !== 0) u16[(fnext << 2) + W_FPREV] = 0;
     return;
   }
+  if (outside(fprev) || outside(fnext)) throw listCorruption(ctx, elem, fprev, fnext);
   if (fprev !== 0) u16[(fprev << 2) + W_FNEXT] = fnext;
   if (fnext !== 0) u16[(fnext << 2) + W_FPREV] = fprev;
+}
+
+function listCorruption(ctx: MemCtx, elem: number, fprev: number, fnext: number): HeapCorruptionError {
+  return corrupt(ctx, 'corrupted-list', elem << 3, `free-list links ${fprev}/${fnext} point outside the heap`, null);
 }
 
 /** `list_push`: mark the chunk free and push it at the head (LIFO) of its list. */

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { EMULATOR_PREFIX, formatRecordLine, type MemRecord } from '../protocol/records.js';
 import {
   DEFAULT_HEAP_BASE,
+  HEAP_HEADER_SIZE,
   HeapCorruptionError,
   type MemCtx,
   type MemStat,
@@ -89,9 +90,15 @@ const UNKNOWN_SITE = 'unknown:0';
  * `process.setSourceMapsEnabled(true)` for built code.
  */
 export function callerSite(): string {
+  // A short stack first: the caller is a few frames up, and formatting (with
+  // source maps, mapping) every frame is what makes this slow.
+  return siteFromStack(8) ?? siteFromStack(64) ?? UNKNOWN_SITE;
+}
+
+function siteFromStack(depth: number): string | null {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 32;
+  Error.stackTraceLimit = depth;
   Error.captureStackTrace(holder, callerSite);
   Error.stackTraceLimit = limit;
   const stack = holder.stack ?? '';
@@ -100,10 +107,23 @@ export function callerSite(): string {
     const to = stack.indexOf('\n', from + 1);
     const line = stack.slice(from + 1, to < 0 ? undefined : to);
     from = to;
-    const site = frameSite(line);
+    const site = cachedFrameSite(line);
     if (site !== null) return site;
   }
-  return UNKNOWN_SITE;
+  return null;
+}
+
+/** Frames repeat (a loop allocating from one line): remember what each one gave. */
+const frameSites = new Map<string, string | null>();
+
+function cachedFrameSite(frame: string): string | null {
+  let site = frameSites.get(frame);
+  if (site === undefined) {
+    site = frameSite(frame);
+    if (frameSites.size >= 4096) frameSites.clear(); // bounded: a cache, not a record
+    frameSites.set(frame, site);
+  }
+  return site;
 }
 
 function frameSite(frame: string): string | null {
@@ -226,7 +246,9 @@ export class AppHeap {
     const moved = this.sdkPrintf ? this.guard(() => mem_realloc(ctx, ptr, size)) : mem_realloc(ctx, ptr, size);
     if (this.profiling) {
       if (ptr !== null && size === 0) {
-        this.emit({ kind: 'free', address: ptr, site: this.resolve(site) });
+        // a pointer outside the heap is refused (NULL), not freed: nothing to log
+        const offset = ptr - ctx.base;
+        if (offset > HEAP_HEADER_SIZE && offset < ctx.size) this.emit({ kind: 'free', address: ptr, site: this.resolve(site) });
       } else if (moved !== null) {
         if (ptr === null) {
           this.emit({ kind: 'alloc', size, address: moved, site: this.resolve(site) });
@@ -237,7 +259,8 @@ export class AppHeap {
         }
       }
     }
-    if (moved === null && size !== 0) this.failed(size, site);
+    // NULL is a failure unless it is realloc(ptr, 0) freeing; realloc(NULL, 0) is alloc(0)
+    if (moved === null && (size !== 0 || ptr === null)) this.failed(size, site);
     return moved;
   }
 

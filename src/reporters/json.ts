@@ -48,7 +48,8 @@ function test(t: TestResult) {
     persistent: t.persistent.map(block),
     freeErrors: t.freeErrors.map(freeError),
     failedAllocations: t.failedAllocations,
-    suppressed: [...t.suppressed.map(block), ...t.suppressedFreeErrors.map(freeError)],
+    suppressed: t.suppressed.map(block),
+    suppressedFreeErrors: t.suppressedFreeErrors.map(freeError),
   };
 }
 

@@ -70,7 +70,11 @@ export class TextReporter {
     const k = this.k;
     const pad = '      ';
     let out = '';
-    if (!t.ok) out += `${pad}${k.red(testProblems(t, this.options.policy).join(', '))}\n`;
+    if (!t.ok) {
+      const problems = testProblems(t, this.options.policy);
+      // What the policy alone does not name is the baseline comparison, listed at the end.
+      out += `${pad}${k.red(problems.length > 0 ? problems.join(', ') : 'peak over the baseline allowance (see the regressions below)')}\n`;
+    }
     for (const b of t.leaks) out += `${pad}${k.red('leak')} ${blockText(b)}\n`;
     for (const e of t.freeErrors) out += `${pad}${k.red(e.kind.replace('-', ' '))} ${freeText(e)}\n`;
     for (const b of t.reclaimed) out += `${pad}${k.yellow('reclaimed')} ${blockText(b)} (heap reset within the test)\n`;

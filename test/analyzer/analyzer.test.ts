@@ -162,9 +162,20 @@ describe('analysis semantics (SPEC §4)', () => {
     }
     const r = analyzeLines(lines, { timelinePoints: 50 });
     const points = r.tests[0].timeline.points;
-    expect(points.length).toBeLessThanOrEqual(101);
+    expect(points.length).toBeLessThanOrEqual(4 * 50 + 3);
     expect(Math.max(...points.map((p) => p.live))).toBe(9000);
     expect(r.tests[0].timeline.heapSize).toBe(32768);
+  });
+
+  it('keeps the dips too, and ends the timeline where the test ended', () => {
+    const lines = [`tests/t.py::test_a[x] ${P}init;0xda7a0000;32768`];
+    for (let i = 0; i < 1000; i++) lines.push(`${P}alloc;500;0xda7a0064;a.c:1`, `${P}free;0xda7a0064;a.c:2`);
+    const points = analyzeLines(lines, { timelinePoints: 8 }).tests[0].timeline.points;
+    expect(points.length).toBeLessThanOrEqual(4 * 8 + 3);
+    expect(points.filter((p) => p.live === 0).length).toBeGreaterThan(5);
+    expect(points.filter((p) => p.live === 500).length).toBeGreaterThan(5);
+    expect(points.at(-1)).toEqual({ line: lines.length, live: 0 });
+    expect(points.map((p) => p.line)).toEqual([...points.map((p) => p.line)].sort((a, b) => a - b));
   });
 });
 

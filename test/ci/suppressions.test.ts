@@ -127,3 +127,11 @@ describe('applySuppressions', () => {
     expect(s.counts[0].count).toBe(2);
   });
 });
+
+describe('backslashes in sites', () => {
+  it('are plain characters in a pattern (only * is special)', () => {
+    expect(siteMatches('C:\\src\\x.c:12', 'C:\\src\\x.c:12')).toBe(true);
+    expect(siteMatches('C:\\src\\x.c:12', 'C:\\src\\*')).toBe(true);
+    expect(siteMatches('C:\\src\\x.c:12', 'C:\\lib\\*')).toBe(false);
+  });
+});

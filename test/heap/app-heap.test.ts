@@ -243,3 +243,23 @@ describe('round trip through the record parser', () => {
     expect(parsed).toEqual(written);
   });
 });
+
+describe('APP_MEM_REALLOC edge cases', () => {
+  it('treats realloc(NULL, 0) as alloc(0): NULL, a fail record, the failure hook', () => {
+    const lines: string[] = [];
+    const fails: Array<[number, string]> = [];
+    const heap = new AppHeap(4096, { log: (l) => lines.push(l), prefix: '', failRecords: true, onAllocFailure: (n, s) => fails.push([n, s]) });
+    expect(heap.APP_MEM_REALLOC(null, 0, 'a.c:1')).toBeNull();
+    expect(lines.slice(1)).toEqual(['==MP fail;0;a.c:1']);
+    expect(fails).toEqual([[0, 'a.c:1']]);
+  });
+
+  it('logs no free for realloc(ptr, 0) of a pointer outside the heap (nothing is freed)', () => {
+    const lines: string[] = [];
+    const heap = new AppHeap(4096, { log: (l) => lines.push(l), prefix: '' });
+    expect(heap.APP_MEM_REALLOC(0x1000, 0, 'a.c:2')).toBeNull();
+    const p = heap.APP_MEM_ALLOC(8, 'a.c:3');
+    expect(heap.APP_MEM_REALLOC(p, 0, 'a.c:4')).toBeNull();
+    expect(lines.slice(1)).toEqual(['==MP alloc;8;0xda7a0064;a.c:3', '==MP free;0xda7a0064;a.c:4']);
+  });
+});
