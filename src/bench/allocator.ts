@@ -60,11 +60,15 @@ function plainSteps(ctx: MemCtx, st: LoopState, n: number): void {
 }
 
 // Synthetic call sites, given explicitly as a C app's __FILE__:__LINE__ would be.
-const ALLOC_SITE = 'bench/loop.c:12';
-const FREE_SITE = 'bench/loop.c:15';
+const SITES = { alloc: 'bench/loop.c:12', free: 'bench/loop.c:15' };
 
-/** The same loop through the profiling app heap (written out again: a callback per step would cost more than the allocator). */
-function profiledSteps(heap: AppHeap, st: LoopState, n: number): void {
+/**
+ * The same loop through the profiling app heap (written out again: a callback
+ * per step would cost more than the allocator). Without sites, each call
+ * reads its caller from the stack.
+ */
+function profiledSteps(heap: AppHeap, st: LoopState, n: number, sites: { alloc?: string; free?: string } = SITES): void {
+  const { alloc: allocSite, free: freeSite } = sites;
   const slots = st.slots;
   let x = st.x;
   for (let i = 0; i < n; i++) {
@@ -75,10 +79,10 @@ function profiledSteps(heap: AppHeap, st: LoopState, n: number): void {
     const slot = x & (SLOTS - 1);
     const p = slots[slot];
     if (p !== 0) {
-      heap.APP_MEM_FREE(p, FREE_SITE);
+      heap.APP_MEM_FREE(p, freeSite);
       slots[slot] = 0;
     } else {
-      slots[slot] = heap.APP_MEM_ALLOC(1 + ((x >>> 8) % 200), ALLOC_SITE) ?? 0;
+      slots[slot] = heap.APP_MEM_ALLOC(1 + ((x >>> 8) % 200), allocSite) ?? 0;
     }
   }
   st.x = x;
@@ -122,26 +126,8 @@ export async function benchAllocator(options: AllocatorBenchOptions = {}): Promi
 
   // The convenience path: no site given, so each call reads its caller from the stack.
   const stackHeap = new AppHeap(MAX_HEAP_SIZE, { log: sink, profiling: true });
-  let x = 12345;
-  const slots = new Uint32Array(SLOTS);
-  const stackSites = timeLoop(
-    (n) => {
-      for (let i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        x >>>= 0;
-        const slot = x & (SLOTS - 1);
-        if (slots[slot] !== 0) {
-          stackHeap.APP_MEM_FREE(slots[slot]);
-          slots[slot] = 0;
-        } else slots[slot] = stackHeap.APP_MEM_ALLOC(1 + ((x >>> 8) % 200)) ?? 0;
-      }
-    },
-    durationMs / 4,
-    warmupMs / 4,
-    1024,
-  );
+  const stackState = newState();
+  const stackSites = timeLoop((n) => profiledSteps(stackHeap, stackState, n, {}), durationMs / 4, warmupMs / 4, 1024);
 
   return {
     plainOpsPerSec: plain.opsPerSec,
