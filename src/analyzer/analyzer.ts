@@ -10,13 +10,12 @@ import type { LineEvent } from './parse-line.js';
 import { contentEnd, parseLine, RECORD_LINE_PREFIX } from './parse-line.js';
 import { copyString } from './intern.js';
 import { TimelineSampler } from './timeline.js';
-import { addTest, blankTest, emptyTotals } from './totals.js';
+import { addTest, blankTest, emptyTotals, leakSites } from './totals.js';
 import type {
   AnalysisResult,
   Block,
   Diagnostic,
   DiagnosticKind,
-  LeakSite,
   Outcome,
   TestResult,
   Totals,
@@ -116,7 +115,7 @@ function addressOf(k: number): number {
 }
 
 
-export function percentOf(bytes: number, heapSize: number | null): number | null {
+function percentOf(bytes: number, heapSize: number | null): number | null {
   return heapSize === null || heapSize <= 0 ? null : (bytes / heapSize) * 100;
 }
 
@@ -646,23 +645,3 @@ function setOutcome(t: TestState, outcome: Outcome): void {
 function truncate(text: string): string {
   return text.length > 80 ? text.slice(0, 80) + '…' : text;
 }
-
-/** Leaks grouped by allocation site across tests, most bytes first. */
-export function leakSites(tests: TestResult[]): LeakSite[] {
-  const sites = new Map<string, LeakSite>();
-  for (const t of tests) {
-    for (const b of t.leaks) {
-      let s = sites.get(b.site);
-      if (!s) {
-        s = { site: b.site, count: 0, bytes: 0, tests: [] };
-        sites.set(b.site, s);
-      }
-      s.count++;
-      s.bytes += b.size;
-      if (!s.tests.includes(t.name)) s.tests.push(t.name);
-    }
-  }
-  return [...sites.values()].sort((a, b) => b.bytes - a.bytes || b.count - a.count || a.site.localeCompare(b.site));
-}
-
-export { formatAddress };

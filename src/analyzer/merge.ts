@@ -5,9 +5,8 @@
  * so a shard cannot hide a failure behind its own exit code.
  */
 import type { LoadedReport } from './report-file.js';
-import { leakSites } from './analyzer.js';
-import { addTotals, emptyTotals } from './totals.js';
-import type { AnalysisResult, Regression, TestResult, Totals } from './types.js';
+import { addTotals, emptyTotals, leakSites } from './totals.js';
+import type { AnalysisResult, Regression, TestResult } from './types.js';
 
 export interface MergedReports {
   result: AnalysisResult;

@@ -16,7 +16,7 @@
  * `judge`, which then sees only what is left.
  */
 import { isMatch } from 'matcher';
-import { leakSites } from './analyzer.js';
+import { leakSites } from './totals.js';
 import type { AnalysisResult, Block, FreeError, TestResult } from './types.js';
 
 export type SuppressionKind = 'leak' | 'free';

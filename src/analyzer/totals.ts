@@ -1,9 +1,9 @@
 /**
  * Run totals, in one place: the analyzer adds its tests up with these, a
  * merge adds reports up, and the report reader checks the same fields. Also
- * the blank test result every test starts from.
+ * the blank test result every test starts from, and leaks grouped by site.
  */
-import type { TestResult, Totals } from './types.js';
+import type { LeakSite, TestResult, Totals } from './types.js';
 
 /** Totals that add up, across tests and across reports (the rest are peaks). */
 export const COUNTED_TOTALS = [
@@ -82,4 +82,22 @@ export function blankTest(name: string | null, index: number, total: number | nu
     startLine,
     timeline: { points: [], heapSize: null },
   };
+}
+
+/** Leaks grouped by allocation site across tests, most bytes first. */
+export function leakSites(tests: TestResult[]): LeakSite[] {
+  const sites = new Map<string, LeakSite>();
+  for (const t of tests) {
+    for (const b of t.leaks) {
+      let s = sites.get(b.site);
+      if (!s) {
+        s = { site: b.site, count: 0, bytes: 0, tests: [] };
+        sites.set(b.site, s);
+      }
+      s.count++;
+      s.bytes += b.size;
+      if (!s.tests.includes(t.name)) s.tests.push(t.name);
+    }
+  }
+  return [...sites.values()].sort((a, b) => b.bytes - a.bytes || b.count - a.count || a.site.localeCompare(b.site));
 }

@@ -12,7 +12,6 @@ import type {
   Report,
   TestResult,
   TimelinePoint,
-  Totals,
 } from '../../src/analyzer/types.js';
 import { addTest, blankTest, emptyTotals } from '../../src/analyzer/totals.js';
 

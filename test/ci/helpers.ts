@@ -2,9 +2,8 @@
  * Hand-built results shaped like src/analyzer/types.ts, judged by the real
  * policy code, so the CI modules can be tested without the log parser.
  */
-import { leakSites } from '../../src/analyzer/analyzer.js';
-import type { AnalysisResult, Block, FreeError, Policy, Report, TestResult, Totals } from '../../src/analyzer/types.js';
-import { addTest, blankTest, emptyTotals } from '../../src/analyzer/totals.js';
+import type { AnalysisResult, Block, FreeError, Policy, Report, TestResult } from '../../src/analyzer/types.js';
+import { addTest, blankTest, emptyTotals, leakSites } from '../../src/analyzer/totals.js';
 import { defaultPolicy, judge, parseFailOn } from '../../src/analyzer/verdict.js';
 
 export const HEAP = 8192;
