@@ -5,7 +5,7 @@
  * depends on live blocks and tests, never on log length: each test keeps a
  * fixed-size timeline.
  */
-import { formatAddress, MARKER, newRecordFields, readRecord, recordSite, type MemRecord, type RecordFields } from '../protocol/records.js';
+import { formatAddress, MARKER, newRecordFields, readRecord, recordSite, toFields, type MemRecord, type RecordFields } from '../protocol/records.js';
 import type { LineEvent } from './parse-line.js';
 import { contentEnd, parseLine, RECORD_LINE_PREFIX } from './parse-line.js';
 import { copyString } from './intern.js';
@@ -613,18 +613,7 @@ export class Analyzer {
 
 /** Copies a parsed record into the scratch fields. */
 function fieldsOf(r: MemRecord, out: RecordFields): RecordFields {
-  out.kind = r.kind;
-  if (r.kind === 'test') out.name = r.name;
-  else {
-    if (r.kind !== 'free') out.size = r.size;
-    if (r.kind !== 'fail') out.address = r.address;
-    if (r.kind !== 'init') {
-      out.text = r.site;
-      out.siteStart = 0;
-      out.siteEnd = r.site.length;
-    }
-  }
-  return out;
+  return toFields(r, out);
 }
 
 const RESULT_OUTCOME: Record<string, Outcome> = {

@@ -1,16 +1,28 @@
 /**
- * The allocation-record grammar (SPEC §2), written once.
+ * The allocation-record grammar (SPEC §2, §2.1, §2.2), written once.
  *
- * The heap's profiling writer formats records with `formatRecord`, the
- * analyzer's line parser reads them with `parseRecord`; a round-trip test
- * keeps both sides in step.
+ * The toolkit's profiling writer formats records with `formatRecord`, the
+ * analyzer reads them with `readRecord` / `parseRecord`; a round-trip
+ * property test keeps both sides in step. Every kind is one row of
+ * `GRAMMAR`: its fixed fields in order, whether a free-text call site (or
+ * name) follows, and whether it takes a `@HEAP` / `@POOL` qualifier.
  *
- *   init;ADDR;SIZE            heap (re)initialised
- *   alloc;SIZE;ADDR;SITE      successful allocation
- *   persist;SIZE;ADDR;SITE    allocation kept on purpose
- *   free;ADDR;SITE            free of a non-NULL pointer
- *   fail;SIZE;SITE            allocation returned NULL   (valground extension)
- *   test;NAME                 explicit test boundary     (valground extension)
+ *   init[@H];ADDR;SIZE                heap (re)initialised
+ *   alloc[@H];SIZE;ADDR;SITE          successful allocation (or a pool block taken)
+ *   persist[@H];SIZE;ADDR;SITE        allocation kept on purpose
+ *   free[@H];ADDR;SITE                free of a non-NULL pointer (or a pool block returned)
+ *   fail[@H];SIZE;SITE                allocation returned NULL           (extension)
+ *   resize[@H];ADDR;OLD;NEW;SITE      block resized in place              (extension)
+ *   corrupt[@H];ADDR;WHAT;SITE        the allocator found corruption      (extension)
+ *   test;NAME                         explicit test boundary              (extension)
+ *   pool@P;BLOCK_SIZE;BLOCKS[;PARENT] pool created or grown                (extension)
+ *   overflow@P;BLOCKS;SITE            forced allocation grew the pool      (extension)
+ *   drop@P;SITE                       sub-pool deleted                     (extension)
+ *   ref@P;ADDR;COUNT;SITE             pool block reference count changed   (extension)
+ *
+ * `alloc@NAME` and `free@NAME` have the same shape for a heap and a pool:
+ * whether NAME is a pool is known from its `pool@NAME` record, so that is
+ * the analyzer's business, not the grammar's.
  */
 
 /** Marker that precedes every record, followed by exactly one space. */
@@ -19,62 +31,227 @@ export const MARKER = '==MP ';
 /** Prefix the device emulator (speculos) puts before the app's printf output. */
 export const EMULATOR_PREFIX = 'seproxyhal: printf: ';
 
-export type RecordKind = 'init' | 'alloc' | 'persist' | 'free' | 'fail' | 'test';
+/** Heap and pool names (`KIND@NAME`). */
+export const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
+/** What a `corrupt` record can say was found. */
+export const CORRUPTION_KINDS = ['header', 'guard-before', 'guard-after', 'poison', 'refcount'] as const;
+export type CorruptionKind = (typeof CORRUPTION_KINDS)[number];
+
+export type RecordKind =
+  | 'init'
+  | 'alloc'
+  | 'persist'
+  | 'free'
+  | 'fail'
+  | 'resize'
+  | 'corrupt'
+  | 'test'
+  | 'pool'
+  | 'overflow'
+  | 'drop'
+  | 'ref';
+
+/** `heap`: the `@NAME` qualifier; absent for the default heap. */
 export interface InitRecord {
   kind: 'init';
+  heap?: string;
   address: number;
   size: number;
 }
 export interface AllocRecord {
   kind: 'alloc' | 'persist';
+  heap?: string;
   size: number;
   address: number;
   site: string;
 }
 export interface FreeRecord {
   kind: 'free';
+  heap?: string;
   address: number;
   site: string;
 }
 export interface FailRecord {
   kind: 'fail';
+  heap?: string;
   size: number;
   site: string;
+}
+export interface ResizeRecord {
+  kind: 'resize';
+  heap?: string;
+  address: number;
+  oldSize: number;
+  newSize: number;
+  site: string;
+}
+export interface CorruptRecord {
+  kind: 'corrupt';
+  heap?: string;
+  /** null when the allocator's message names no address (SDK error lines). */
+  address: number | null;
+  what: CorruptionKind;
+  /** null when unknown (SDK error lines). */
+  site: string | null;
 }
 export interface TestRecord {
   kind: 'test';
   name: string;
 }
-export type MemRecord = InitRecord | AllocRecord | FreeRecord | FailRecord | TestRecord;
+export interface PoolRecord {
+  kind: 'pool';
+  pool: string;
+  blockSize: number;
+  blocks: number;
+  parent: string | null;
+}
+export interface OverflowRecord {
+  kind: 'overflow';
+  pool: string;
+  blocks: number;
+  site: string;
+}
+export interface DropRecord {
+  kind: 'drop';
+  pool: string;
+  site: string;
+}
+export interface RefRecord {
+  kind: 'ref';
+  pool: string;
+  address: number;
+  count: number;
+  site: string;
+}
+export type MemRecord =
+  | InitRecord
+  | AllocRecord
+  | FreeRecord
+  | FailRecord
+  | ResizeRecord
+  | CorruptRecord
+  | TestRecord
+  | PoolRecord
+  | OverflowRecord
+  | DropRecord
+  | RefRecord;
 
-/** `0x%08x`, as the SDK prints addresses. */
+/** Kinds the reference script reads; every other one is an extension it crashes on. */
+export const REFERENCE_KINDS: ReadonlySet<RecordKind> = new Set(['init', 'alloc', 'persist', 'free']);
+
+type FieldType = 'number' | 'address' | 'what';
+interface KindGrammar {
+  /** `@NAME`: 'none' (test), 'optional' (heap records), 'required' (pool records). */
+  qualifier: 'none' | 'optional' | 'required';
+  /** Fixed fields, in order, named as in the record objects. */
+  fields: ReadonlyArray<readonly [string, FieldType]>;
+  /** What follows the fixed fields: a call site, a name, an optional parent pool, or nothing. */
+  tail: 'site' | 'name' | 'parent' | 'none';
+}
+
+/** The table of kinds: the writer and the reader are both driven by it. */
+export const GRAMMAR: Readonly<Record<RecordKind, KindGrammar>> = {
+  init: { qualifier: 'optional', fields: [['address', 'address'], ['size', 'number']], tail: 'none' },
+  alloc: { qualifier: 'optional', fields: [['size', 'number'], ['address', 'address']], tail: 'site' },
+  persist: { qualifier: 'optional', fields: [['size', 'number'], ['address', 'address']], tail: 'site' },
+  free: { qualifier: 'optional', fields: [['address', 'address']], tail: 'site' },
+  fail: { qualifier: 'optional', fields: [['size', 'number']], tail: 'site' },
+  resize: {
+    qualifier: 'optional',
+    fields: [['address', 'address'], ['oldSize', 'number'], ['newSize', 'number']],
+    tail: 'site',
+  },
+  corrupt: { qualifier: 'optional', fields: [['address', 'address'], ['what', 'what']], tail: 'site' },
+  test: { qualifier: 'none', fields: [], tail: 'name' },
+  pool: { qualifier: 'required', fields: [['blockSize', 'number'], ['blocks', 'number']], tail: 'parent' },
+  overflow: { qualifier: 'required', fields: [['blocks', 'number']], tail: 'site' },
+  drop: { qualifier: 'required', fields: [], tail: 'site' },
+  ref: { qualifier: 'required', fields: [['address', 'address'], ['count', 'number']], tail: 'site' },
+};
+
+const KINDS = Object.keys(GRAMMAR) as RecordKind[];
+
+/** `0x%08x`, as the SDK prints addresses: at least 8 hex digits, wider ones in full. */
 export function formatAddress(address: number): string {
   const hex = (address >>> 0 === address ? address : Math.trunc(address)).toString(16);
   return '0x' + (hex.length >= 8 ? hex : '00000000'.slice(hex.length) + hex);
 }
 
-/** The record text, without the marker and without a newline. */
-export function formatRecord(r: MemRecord): string {
-  switch (r.kind) {
-    case 'init':
-      return `init;${formatAddress(r.address)};${r.size}`;
-    case 'alloc':
-    case 'persist':
-      return `${r.kind};${r.size};${formatAddress(r.address)};${r.site}`;
-    case 'free':
-      return `free;${formatAddress(r.address)};${r.site}`;
-    case 'fail':
-      return `fail;${r.size};${r.site}`;
-    case 'test':
-      return `test;${r.name}`;
+// ── writing ─────────────────────────────────────────────────────────────
+
+/** Why a free-text field would not read back as written, or null when it would. */
+function textProblem(text: unknown, what: string): string | null {
+  if (typeof text !== 'string') return `${what} must be a string`;
+  if (text === '') return `${what} is empty`;
+  if (/[\r\n]/.test(text)) return `${what} holds a line break`;
+  if (text.trimEnd() !== text) return `${what} ends with white space (it would be trimmed)`;
+  if (text.includes(MARKER)) return `${what} holds the record marker "${MARKER}"`;
+  return null;
+}
+
+/**
+ * A call site the writer accepts: no line break, not empty, no trailing
+ * white space and no record marker — anything else would be read back as
+ * something else (a lost record, or a forged one). Throws a TypeError.
+ */
+export function checkSite(site: unknown, what = 'call site'): string {
+  const problem = textProblem(site, what);
+  if (problem !== null) throw new TypeError(`valground: ${problem}: ${JSON.stringify(site)}`);
+  return site as string;
+}
+
+/** A heap or pool name the writer accepts (`[A-Za-z0-9_.-]+`). Throws a TypeError. */
+export function checkName(name: unknown, what = 'heap name'): string {
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw new TypeError(`valground: ${what} must match ${NAME_PATTERN.source}: ${JSON.stringify(name)}`);
   }
+  return name;
+}
+
+function checkNumber(n: unknown, what: string): number {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw new TypeError(`valground: ${what} must be a non-negative integer: ${String(n)}`);
+  }
+  return n;
+}
+
+/**
+ * The record text, without the marker and without a newline. Refuses (a
+ * TypeError) anything the parser would read differently (§2.2).
+ */
+export function formatRecord(r: MemRecord): string {
+  const g = GRAMMAR[r.kind];
+  if (g === undefined) throw new TypeError(`valground: unknown record kind ${JSON.stringify((r as { kind: unknown }).kind)}`);
+  const o = r as unknown as Record<string, unknown>;
+  let head: string = r.kind;
+  if (g.qualifier === 'optional' && o.heap !== null && o.heap !== undefined) head += '@' + checkName(o.heap);
+  if (g.qualifier === 'required') head += '@' + checkName(o.pool, 'pool name');
+  let text = head;
+  for (const [name, type] of g.fields) {
+    const v = o[name];
+    if (type === 'what') {
+      if (!(CORRUPTION_KINDS as readonly unknown[]).includes(v)) {
+        throw new TypeError(`valground: corruption kind must be one of ${CORRUPTION_KINDS.join(', ')}: ${String(v)}`);
+      }
+      text += ';' + (v as string);
+    } else {
+      const n = checkNumber(v, name);
+      text += ';' + (type === 'address' ? formatAddress(n) : String(n));
+    }
+  }
+  if (g.tail === 'site') text += ';' + checkSite(o.site);
+  else if (g.tail === 'name') text += ';' + checkSite(o.name, 'test name');
+  else if (g.tail === 'parent' && o.parent !== null && o.parent !== undefined) text += ';' + checkName(o.parent, 'parent pool name');
+  return text;
 }
 
 /** A whole log line for a record, as the SDK prints it after `prefix`. */
 export function formatRecordLine(r: MemRecord, prefix = ''): string {
   return prefix + MARKER + formatRecord(r);
 }
+
+// ── reading ─────────────────────────────────────────────────────────────
 
 const DECIMAL = /^[0-9]+$/;
 
@@ -83,34 +260,57 @@ const HEX_DIGIT = new Uint8Array(128).fill(16);
 for (let i = 0; i < 10; i++) HEX_DIGIT[0x30 + i] = i;
 for (let i = 0; i < 6; i++) HEX_DIGIT[0x41 + i] = HEX_DIGIT[0x61 + i] = 10 + i;
 
+/** Whether `text[at, at + 2)` is `0x` or `0X`. */
+function hexPrefixAt(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 0x30 && (text.charCodeAt(at + 1) | 0x20) === 0x78;
+}
+
+/** Result of a number too large to hold exactly (distinct from "not a number"). */
+export const TOO_LARGE = -1;
+
 /**
- * A decimal or `0x` hexadecimal unsigned number in `text[start, end)`;
- * `undefined` if it is neither, or too large to hold exactly. Reads char codes in place: this runs twice
- * per record, and slicing would allocate.
+ * A decimal or `0x` hexadecimal unsigned number in `text[start, end)`:
+ * the number, `undefined` if it is neither, or TOO_LARGE when it is one but
+ * beyond 2^53 − 1. `hostPrefix` accepts glibc's `0x0x…` (`0x%p`, §2.1).
+ * Reads char codes in place: this runs twice per record.
  */
-export function parseNumberAt(text: string, start: number, end: number): number | undefined {
+export function readNumberAt(text: string, start: number, end: number, hostPrefix: boolean): number | undefined {
   if (end <= start) return undefined;
   let n = 0;
-  if (end - start > 2 && text.charCodeAt(start) === 0x30 && (text.charCodeAt(start + 1) | 0x20) === 0x78) {
-    for (let i = start + 2; i < end; i++) {
+  if (end - start > 2 && hexPrefixAt(text, start)) {
+    let i = start + 2;
+    if (hostPrefix && end - i > 2 && hexPrefixAt(text, i)) i += 2;
+    for (; i < end; i++) {
       const c = text.charCodeAt(i);
       const d = c < 0x80 ? HEX_DIGIT[c] : 16;
       if (d > 15) return undefined;
       n = n * 16 + d;
     }
-    return n <= Number.MAX_SAFE_INTEGER ? n : undefined; // beyond, digits would be lost
+    return n <= Number.MAX_SAFE_INTEGER ? n : TOO_LARGE;
   }
   for (let i = start; i < end; i++) {
     const d = text.charCodeAt(i) - 0x30;
     if (d < 0 || d > 9) return undefined;
     n = n * 10 + d;
   }
-  return n <= Number.MAX_SAFE_INTEGER ? n : undefined;
+  return n <= Number.MAX_SAFE_INTEGER ? n : TOO_LARGE;
 }
 
-/** A decimal or `0x` hexadecimal unsigned number; `undefined` if it is neither. */
+/** A decimal or `0x` hexadecimal number in `text[start, end)`; undefined if it is neither or too large. */
+export function parseNumberAt(text: string, start: number, end: number): number | undefined {
+  const n = readNumberAt(text, start, end, false);
+  return n === TOO_LARGE ? undefined : n;
+}
+
+/** A decimal or `0x` hexadecimal unsigned number; `undefined` if it is neither (or too large). */
 export function parseNumber(text: string): number | undefined {
   return parseNumberAt(text, 0, text.length);
+}
+
+/** An address as printed by the device (`0x%08x`) or a host build (`0x0x%p`); undefined if neither. */
+export function parseAddress(text: string): number | undefined {
+  const n = readNumberAt(text, 0, text.length, true);
+  return n === TOO_LARGE ? undefined : n;
 }
 
 /** The line number of a `file:line` site: digits after the last `:`, or null. */
@@ -128,8 +328,8 @@ export function siteFile(site: string): string {
 
 export type ParsedRecord = { ok: true; record: MemRecord } | { ok: false; message: string };
 
-function field(text: string, start: number, end: number): string {
-  return JSON.stringify(text.slice(start, end));
+function quoted(text: string, start: number, end: number): string {
+  return JSON.stringify(text.slice(start, Math.min(end, start + 40)));
 }
 
 /** Whether `text[at, at + word.length)` is `word` (char codes: no slicing, no builtin call). */
@@ -139,30 +339,129 @@ function hasAt(text: string, at: number, word: string): boolean {
 }
 
 /**
- * A record's fields, filled in place by `readRecord`: the analyzer reads a
- * million records with one of these, allocating nothing per record. The
- * site is not cut out of the line (most are never needed): it is
- * `text[siteStart, siteEnd)`, see `recordSite`. Fields a kind does not have
- * keep stale values.
+ * A record's fields, filled in place by `readRecord`: the analyzer reads
+ * millions of records with one of these, allocating nothing per record of
+ * the common kinds. The site is not cut out of the line (most are never
+ * needed): it is `text[siteStart, siteEnd)`, see `recordSite`. Fields a
+ * kind does not have keep stale values.
  */
 export interface RecordFields {
   kind: RecordKind;
+  /** `@NAME`, or null (the default heap). */
+  heap: string | null;
   size: number;
   address: number;
+  /** resize: OLD; ref: COUNT; overflow/pool: BLOCKS. */
+  n2: number;
+  /** resize: NEW. */
+  n3: number;
+  what: CorruptionKind;
   /** The text the record was read from. */
   text: string;
   siteStart: number;
   siteEnd: number;
+  /** test: NAME; pool: PARENT (or ''). */
   name: string;
+  /** corrupt from an SDK error line: no address / no site known. */
+  noAddress: boolean;
+  noSite: boolean;
 }
 
 export function newRecordFields(): RecordFields {
-  return { kind: 'init', size: 0, address: 0, text: '', siteStart: 0, siteEnd: 0, name: '' };
+  return {
+    kind: 'init',
+    heap: null,
+    size: 0,
+    address: 0,
+    n2: 0,
+    n3: 0,
+    what: 'header',
+    text: '',
+    siteStart: 0,
+    siteEnd: 0,
+    name: '',
+    noAddress: false,
+    noSite: false,
+  };
 }
 
-/** The call site of an alloc, persist, free or fail record. */
+/** The call site of a record that has one. */
 export function recordSite(f: RecordFields): string {
   return f.text.slice(f.siteStart, f.siteEnd);
+}
+
+/** Where each `;` of the record is, up to 6 fields (scratch, reused). */
+const SEMIS = new Int32Array(8);
+
+/** Fills SEMIS with the positions of up to `max` semicolons in `text[start, end)`; returns how many. */
+function findSemis(text: string, start: number, end: number, max: number): number {
+  let count = 0;
+  let at = start;
+  while (count < max) {
+    const s = text.indexOf(';', at);
+    if (s < 0 || s >= end) break;
+    SEMIS[count++] = s;
+    at = s + 1;
+  }
+  return count;
+}
+
+function kindAt(text: string, start: number, len: number): RecordKind | null {
+  // The four the SDK prints first: this runs for every record.
+  switch (len) {
+    case 5:
+      if (hasAt(text, start, 'alloc')) return 'alloc';
+      break;
+    case 4:
+      if (hasAt(text, start, 'free')) return 'free';
+      if (hasAt(text, start, 'init')) return 'init';
+      if (hasAt(text, start, 'fail')) return 'fail';
+      if (hasAt(text, start, 'test')) return 'test';
+      if (hasAt(text, start, 'pool')) return 'pool';
+      if (hasAt(text, start, 'drop')) return 'drop';
+      break;
+    case 7:
+      if (hasAt(text, start, 'persist')) return 'persist';
+      if (hasAt(text, start, 'corrupt')) return 'corrupt';
+      break;
+    case 6:
+      if (hasAt(text, start, 'resize')) return 'resize';
+      break;
+    case 8:
+      if (hasAt(text, start, 'overflow')) return 'overflow';
+      break;
+    case 3:
+      if (hasAt(text, start, 'ref')) return 'ref';
+      break;
+  }
+  return null;
+}
+
+const FIELD_LABEL: Record<string, string> = {
+  size: 'SIZE',
+  address: 'ADDR',
+  blockSize: 'BLOCK_SIZE',
+  blocks: 'BLOCKS',
+  oldSize: 'OLD',
+  newSize: 'NEW',
+  count: 'COUNT',
+  what: 'WHAT',
+};
+
+/** `SIZE;ADDR;FILE:LINE`: the fields a kind needs, for messages. */
+function describeFields(kind: RecordKind): string {
+  const g = GRAMMAR[kind];
+  const names = g.fields.map(([n]) => FIELD_LABEL[n]);
+  if (g.tail === 'site') names.push('FILE:LINE');
+  if (g.tail === 'name') names.push('NAME');
+  if (g.tail === 'parent') names.push('[PARENT]');
+  return names.join(';');
+}
+
+/** How a field is named in a message: `bad heap size "-5"`. */
+function fieldWords(kind: RecordKind, name: string): string {
+  const words = name.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase());
+  return kind === 'init' ? `heap ${words}` : words;
 }
 
 /**
@@ -172,77 +471,93 @@ export function recordSite(f: RecordFields): string {
  * fields, `;` included. This is the analyzer's hot path: it reads in place.
  */
 export function readRecord(text: string, start: number, end: number, out: RecordFields): string | null {
-  let first = text.indexOf(';', start);
-  if (first >= end) first = -1;
-  const kindEnd = first < 0 ? end : first;
-  const a = first + 1; // start of the first field
-  let b = first < 0 ? -1 : text.indexOf(';', a); // end of the first field
-  if (b >= end) b = -1;
-  let c = b < 0 ? -1 : text.indexOf(';', b + 1); // end of the second field
-  if (c >= end) c = -1;
-  const kindLen = kindEnd - start;
-  if ((kindLen === 5 && hasAt(text, start, 'alloc')) || (kindLen === 7 && hasAt(text, start, 'persist'))) {
-    const kind = kindLen === 5 ? 'alloc' : 'persist';
-    if (c < 0) return `${kind} record needs SIZE;ADDR;FILE:LINE`;
-    const size = parseNumberAt(text, a, b);
-    const address = parseNumberAt(text, b + 1, c);
-    if (size === undefined) return `bad size ${field(text, a, b)}`;
-    if (address === undefined) return `bad address ${field(text, b + 1, c)}`;
-    if (c + 1 >= end) return `${kind} record has an empty call site`;
-    out.kind = kind;
-    out.size = size;
-    out.address = address;
+  let kindEnd = text.indexOf(';', start);
+  if (kindEnd < 0 || kindEnd > end) kindEnd = end;
+  // `KIND@NAME`
+  let at = text.indexOf('@', start);
+  if (at < 0 || at > kindEnd) at = -1;
+  const kind = kindAt(text, start, (at < 0 ? kindEnd : at) - start);
+  if (kind === null) return `unknown record kind ${quoted(text, start, kindEnd)}`;
+  const g = GRAMMAR[kind];
+  let heap: string | null = null;
+  if (at >= 0) {
+    if (g.qualifier === 'none') return `${kind} record takes no @NAME`;
+    heap = text.slice(at + 1, kindEnd);
+    if (!NAME_PATTERN.test(heap)) return `bad heap or pool name ${JSON.stringify(heap)}`;
+  } else if (g.qualifier === 'required') {
+    return `${kind} record needs a pool name: ${kind}@POOL;${describeFields(kind)}`;
+  }
+  const nFields = g.fields.length;
+  const hasTail = g.tail === 'site' || g.tail === 'name';
+  // Semicolons needed: one before each field, one before the tail.
+  const needed = nFields + (hasTail ? 1 : 0);
+  const found = kindEnd === end ? 0 : findSemis(text, kindEnd, end, needed + 1);
+  if (found < needed) return `${kind} record needs ${describeFields(kind)}`;
+  out.kind = kind;
+  out.heap = heap;
+  out.noAddress = false;
+  out.noSite = false;
+  for (let i = 0; i < nFields; i++) {
+    const from = SEMIS[i] + 1;
+    const to = i + 1 < found ? SEMIS[i + 1] : end;
+    const [name, type] = g.fields[i];
+    if (type === 'what') {
+      const w = text.slice(from, to);
+      if (!(CORRUPTION_KINDS as readonly string[]).includes(w)) return `bad corruption kind ${JSON.stringify(w)}`;
+      out.what = w as CorruptionKind;
+      continue;
+    }
+    const n = readNumberAt(text, from, to, type === 'address');
+    if (n === undefined) return `bad ${fieldWords(kind, name)} ${quoted(text, from, to)}`;
+    if (n === TOO_LARGE) return `${fieldWords(kind, name)} ${quoted(text, from, to)} is too large to hold exactly (above 2^53 − 1)`;
+    switch (name) {
+      case 'size':
+      case 'blockSize':
+        out.size = n;
+        break;
+      case 'address':
+        out.address = n;
+        break;
+      case 'oldSize':
+      case 'count':
+      case 'blocks':
+        out.n2 = n;
+        break;
+      case 'newSize':
+        out.n3 = n;
+        break;
+    }
+  }
+  if (g.tail === 'none') {
+    if (found > nFields) return `${kind} record has extra fields`;
+    return null;
+  }
+  if (g.tail === 'parent') {
+    if (found > nFields + 1) return `${kind} record has extra fields`;
+    out.name = found > nFields ? text.slice(SEMIS[nFields] + 1, end) : '';
+    if (out.name !== '' && !NAME_PATTERN.test(out.name)) return `bad parent pool name ${JSON.stringify(out.name)}`;
+    return null;
+  }
+  const tailStart = SEMIS[nFields] + 1;
+  if (tailStart >= end) return `${kind} record has an empty ${g.tail === 'name' ? 'name' : 'call site'}`;
+  if (g.tail === 'name') {
+    out.name = text.slice(tailStart, end);
+  } else {
     out.text = text;
-    out.siteStart = c + 1;
+    out.siteStart = tailStart;
     out.siteEnd = end;
-    return null;
   }
-  if (kindLen === 4 && hasAt(text, start, 'free')) {
-    if (b < 0) return 'free record needs ADDR;FILE:LINE';
-    const address = parseNumberAt(text, a, b);
-    if (address === undefined) return `bad address ${field(text, a, b)}`;
-    if (b + 1 >= end) return 'free record has an empty call site';
-    out.kind = 'free';
-    out.address = address;
-    out.text = text;
-    out.siteStart = b + 1;
-    out.siteEnd = end;
-    return null;
-  }
-  if (kindLen === 4 && hasAt(text, start, 'init')) {
-    if (b < 0) return 'init record needs ADDR;SIZE';
-    if (c >= 0) return 'init record has extra fields';
-    const address = parseNumberAt(text, a, b);
-    const size = parseNumberAt(text, b + 1, end);
-    if (address === undefined) return `bad heap address ${field(text, a, b)}`;
-    if (size === undefined) return `bad heap size ${field(text, b + 1, end)}`;
-    out.kind = 'init';
-    out.address = address;
-    out.size = size;
-    return null;
-  }
-  if (kindLen === 4 && hasAt(text, start, 'fail')) {
-    if (b < 0) return 'fail record needs SIZE;FILE:LINE';
-    const size = parseNumberAt(text, a, b);
-    if (size === undefined) return `bad size ${field(text, a, b)}`;
-    out.kind = 'fail';
-    out.size = size;
-    out.text = text;
-    out.siteStart = b + 1;
-    out.siteEnd = end;
-    return null;
-  }
-  if (kindLen === 4 && hasAt(text, start, 'test')) {
-    if (first < 0 || a >= end) return 'test record needs a NAME';
-    out.kind = 'test';
-    out.name = text.slice(a, end);
-    return null;
-  }
-  return `unknown record kind ${field(text, start, Math.min(kindEnd, start + 40))}`;
+  return null;
 }
 
 /** The record a set of fields describes. */
 export function toRecord(f: RecordFields): MemRecord {
+  const r = recordOf(f);
+  if (f.heap !== null && GRAMMAR[f.kind].qualifier === 'optional') r.heap = f.heap;
+  return r;
+}
+
+function recordOf(f: RecordFields): MemRecord & { heap?: string } {
   switch (f.kind) {
     case 'init':
       return { kind: 'init', address: f.address, size: f.size };
@@ -253,9 +568,56 @@ export function toRecord(f: RecordFields): MemRecord {
       return { kind: 'free', address: f.address, site: recordSite(f) };
     case 'fail':
       return { kind: 'fail', size: f.size, site: recordSite(f) };
+    case 'resize':
+      return { kind: 'resize', address: f.address, oldSize: f.n2, newSize: f.n3, site: recordSite(f) };
+    case 'corrupt':
+      return { kind: 'corrupt', address: f.noAddress ? null : f.address, what: f.what, site: f.noSite ? null : recordSite(f) };
     case 'test':
       return { kind: 'test', name: f.name };
+    case 'pool':
+      return { kind: 'pool', pool: f.heap!, blockSize: f.size, blocks: f.n2, parent: f.name === '' ? null : f.name };
+    case 'overflow':
+      return { kind: 'overflow', pool: f.heap!, blocks: f.n2, site: recordSite(f) };
+    case 'drop':
+      return { kind: 'drop', pool: f.heap!, site: recordSite(f) };
+    case 'ref':
+      return { kind: 'ref', pool: f.heap!, address: f.address, count: f.n2, site: recordSite(f) };
   }
+}
+
+/** Copies a record into fields (the inverse of `toRecord`). */
+export function toFields(r: MemRecord, out: RecordFields = newRecordFields()): RecordFields {
+  const o = r as unknown as Record<string, unknown>;
+  out.kind = r.kind;
+  out.heap = (o.heap as string | null | undefined) ?? (o.pool as string | undefined) ?? null;
+  out.noAddress = false;
+  out.noSite = false;
+  if (typeof o.size === 'number') out.size = o.size;
+  if (typeof o.blockSize === 'number') out.size = o.blockSize;
+  if (typeof o.address === 'number') out.address = o.address;
+  if (r.kind === 'corrupt') {
+    out.what = r.what;
+    out.noAddress = r.address === null;
+  }
+  if (r.kind === 'resize') {
+    out.n2 = r.oldSize;
+    out.n3 = r.newSize;
+  }
+  if (r.kind === 'ref') out.n2 = r.count;
+  if (r.kind === 'overflow' || r.kind === 'pool') out.n2 = r.blocks;
+  if (r.kind === 'test') out.name = r.name;
+  if (r.kind === 'pool') out.name = r.parent ?? '';
+  const site = o.site;
+  if (typeof site === 'string') {
+    out.text = site;
+    out.siteStart = 0;
+    out.siteEnd = site.length;
+  } else if (r.kind === 'corrupt') {
+    out.noSite = true;
+    out.text = '';
+    out.siteStart = out.siteEnd = 0;
+  }
+  return out;
 }
 
 /** Parses the record in `text[start, end)`: the record, or what is wrong with it. */
@@ -270,3 +632,22 @@ export function parseRecord(text: string): ParsedRecord {
   const r = parseRecordAt(text, 0, text.length);
   return typeof r === 'string' ? { ok: false, message: r } : { ok: true, record: r };
 }
+
+// ── the SDK allocator's own error lines (§2.2) ──────────────────────────
+
+const SDK_ERROR = /(?:^|\s)(invalid size: header->size\s*=\s*-?\d+!?|corrupted prev_chunk|invalid pointer passed to realloc: (0x[0-9a-fA-F]+(?:0x)?[0-9a-fA-F]*)!?)\s*$/;
+
+/**
+ * The SDK allocator's error line in `text` (alone or after the emulator
+ * prefix), read as a `corrupt` record of the default heap (WHAT = header,
+ * site unknown); null when the line is no such message.
+ */
+export function sdkErrorRecord(text: string): CorruptRecord | null {
+  if (!text.includes('invalid') && !text.includes('corrupted prev_chunk')) return null;
+  const m = SDK_ERROR.exec(text);
+  if (!m) return null;
+  const address = m[2] === undefined ? null : (parseAddress(m[2]) ?? null);
+  return { kind: 'corrupt', address, what: 'header', site: null };
+}
+
+export { KINDS as RECORD_KINDS };
