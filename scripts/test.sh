@@ -15,6 +15,7 @@ fi
 
 npm run build --silent
 npm run typecheck --silent   # the tests too: vitest itself does not type-check
+npm run lint --silent        # the layering of SPEC §10
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 npx playwright test
 node scripts/tally.mjs

@@ -1,10 +1,8 @@
-/** The analyzer's public API. */
-export { Analyzer, type AnalyzerOptions } from './analyzer.js';
+/** The analyzer's public API (`valground/analyzer`): test output → facts. */
+export { Analyzer, type AnalyzerOptions } from './pipeline.js';
 export { analyzeLines, analyzeStream, analyzeText } from './analyze.js';
-export { parseLine, cleanLine, type LineEvent } from './parse-line.js';
-export { judge, judgeTest, parseFailOn, defaultPolicy, DEFAULT_FAIL_ON, FAIL_ON_KINDS } from './verdict.js';
-export * from './types.js';
-export * from '../protocol/records.js';
-export { toJson, REPORT_SCHEMA } from '../reporters/json.js';
-export { CompatEngine } from '../reporters/compat.js';
-export { main } from '../cli/main.js';
+export { Tracker, type TrackerOptions } from './tracker.js';
+export { SiteTable } from './sites.js';
+export { LayoutModel, sdkChunkSize, sdkHeadroom, fragmentation, type LayoutChoice } from './layout.js';
+export { ReferenceModel, type ReferenceEvent } from './reference.js';
+export * from './facts.js';

@@ -9,7 +9,7 @@
  * Points are kept in number arrays, two per bucket (the same point twice
  * when a bucket saw one value): no object per record on the hot path.
  */
-import type { TimelinePoint } from './types.js';
+import type { TimelinePoint } from './facts.js';
 
 export class TimelineSampler {
   /** Two points per closed bucket: [low, high] or [high, low], by line. */

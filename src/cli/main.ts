@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import '../reporters/index.js';
-import { FAIL_ON_KINDS, PolicyError } from '../analyzer/verdict.js';
+import { HARNESS_NAMES } from '../harness/index.js';
+import { FAIL_ON_KINDS, PolicyError } from '../judge/policy.js';
 import { reporterNames } from '../reporters/registry.js';
 import { analyzeCommand, type AnalyzeOptions, type Io } from './analyze.js';
-import { addCiOptions } from './ci-gate.js';
+import { addJudgeOptions, collect } from './judge-setup.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { UsageError } from './outputs.js';
@@ -37,24 +38,22 @@ otherwise the analysis's. SIGINT and SIGTERM are forwarded to the command.
 Example:
   valground run --reporter text --reporter junit:out/mem.xml -- pytest -v -s tests/`;
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** Options shared by every command that analyzes and reports. */
-export function addAnalysisOptions(cmd: Command): Command {
-  return addCiOptions(cmd)
+/** Options of every command that judges and reports. */
+function addReportOptions(cmd: Command): Command {
+  return addJudgeOptions(cmd, FAIL_ON_KINDS)
     .option('-q, --quiet', 'print only failing tests and the summary')
     .option('-r, --reporter <name[:path]>', `reporter, repeatable; PATH writes to a file (${reporterNames().join(', ')})`, collect, [])
-    .option(
-      '--fail-on <kinds>',
-      `more that fails the run (leaks and free errors always do), comma-separated, repeatable: ${FAIL_ON_KINDS.join(', ')}, usage:N`,
-      collect,
-      [],
-    )
-    .option('--strict', 'treat input diagnostics (unparseable records…) as errors: exit 2')
+    .option('--census', 'text report: the allocation census (top 20 call sites)')
     .option('-c, --colors', 'force colours')
     .addOption(new Option('--no-colors', 'never colour'));
+}
+
+/** Options of the commands that read test output. */
+export function addAnalysisOptions(cmd: Command): Command {
+  return addReportOptions(cmd)
+    .addOption(new Option('--harness <name>', 'listen to one test runner only (default: every one, §3.6)').choices([...HARNESS_NAMES]))
+    .option('--root <dir>', 'source root: sites under it are reported relative to it (default $GITHUB_WORKSPACE, $CI_PROJECT_DIR or the working directory)')
+    .addOption(new Option('--allocator <model>', 'heap layout model for headroom and fragmentation (default: sdk for SDK-shaped addresses, else plain)').choices(['sdk', 'plain']));
 }
 
 /** The package's version, read from package.json next to dist/ (or src/). */
@@ -105,7 +104,7 @@ export async function main(argv: string[], partialIo: Partial<Io> = {}): Promise
   ).action(async (command: string[], options: AnalyzeOptions) => {
     exitCode = await runCommand(command, options, io);
   });
-  addAnalysisOptions(
+  addReportOptions(
     program
       .command('merge')
       .description('combine JSON reports from sharded jobs, re-judge them, and report (default: JSON on stdout)')

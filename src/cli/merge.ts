@@ -1,24 +1,43 @@
 /**
  * `valground merge A.json B.json … [--reporter …]`: combines the JSON
- * reports of sharded CI jobs into one report, re-judged under this
+ * reports of sharded CI jobs into one report, judged again under this
  * command's policy (so `--fail-on`, `--strict`, `--suppressions` and
- * `--baseline` work here as in an analysis), rendered by any reporter
+ * `--baseline` work here as in an analysis; the shards' own suppression
+ * patterns and baseline regressions come along), rendered by any reporter
  * (default: JSON on stdout). Exit status: the merged verdict; 2 when a file
- * is unreadable or not a valground report.
+ * is unreadable, not a valground report, or named twice.
  */
-import { mergeReports } from '../analyzer/merge.js';
-import { loadReportFile, ReportFileError, type LoadedReport } from '../analyzer/report-file.js';
-import { judge } from '../analyzer/verdict.js';
-import { policyFrom, type AnalyzeOptions, type Io } from './analyze.js';
-import { CiGate } from './ci-gate.js';
+import { appendFileSync, statSync } from 'node:fs';
+import { judgeRun } from '../judge/judge.js';
+import { mergeReports } from '../report/merge.js';
+import { ReportFileError, type ReadReport } from '../report/read.js';
+import { loadReportFile } from './report-files.js';
+import type { AnalyzeOptions, Io } from './analyze.js';
 import { useColors } from './colors.js';
-import { close, openOutput, parseReporterSpecs, UsageError } from './outputs.js';
+import { loadJudgeContext } from './judge-setup.js';
+import { parseReporterSpecs, Reporters, UsageError } from './outputs.js';
+
+/** Device and inode of a file, to tell the same file under two names. */
+function identity(file: string): string | null {
+  try {
+    const s = statSync(file);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return null;
+  }
+}
 
 export async function mergeCommand(files: string[], options: AnalyzeOptions, io: Io): Promise<number> {
   const specs = await parseReporterSpecs(options.reporter, 'json');
-  const policy = policyFrom(options);
-  const gate = await CiGate.load(options);
-  const shards: LoadedReport[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const id = identity(file);
+    if (id === null) continue; // reported as unreadable below
+    const first = seen.get(id);
+    if (first !== undefined) throw new UsageError(`${file} is the same report as ${first}: merging it twice would count its tests twice`);
+    seen.set(id, file);
+  }
+  const shards: ReadReport[] = [];
   for (const file of files) {
     try {
       shards.push(await loadReportFile(file));
@@ -27,29 +46,25 @@ export async function mergeCommand(files: string[], options: AnalyzeOptions, io:
       throw err;
     }
   }
-
   const merged = mergeReports(shards);
-  const { result, extras } = gate.apply(merged.result, merged.suppressionCounts);
-  // A baseline given here replaces the shards' own comparisons.
-  const report = judge(result, policy, {
-    ...(merged.regressions.length > 0 ? { regressions: merged.regressions } : {}),
-    ...(merged.baselineChanges ? { baselineChanges: merged.baselineChanges } : {}),
-    ...extras,
-  });
+  const rules = merged.suppressions.map((s) => ({ kind: s.kind, pattern: s.pattern, origin: 'a merged report' }));
+  const ctx = await loadJudgeContext(options, rules, merged.regressions);
+  const judged = judgeRun(merged.facts, ctx);
+  // Without a new baseline, the shards' own comparisons stand (reconciled across shards).
+  const report = ctx.baseline === null && merged.baselineChanges !== undefined ? { ...judged, baselineChanges: merged.baselineChanges } : judged;
 
-  const colorsOnStdout = useColors(options.colors, io.env, io.stdout);
-  for (const spec of specs) {
-    const toFile = spec.path !== null;
-    const reporter = spec.factory({ colors: toFile ? options.colors === true : colorsOnStdout, quiet: options.quiet === true, policy });
-    const stream = toFile ? openOutput(spec.path!) : io.stdout;
-    // Streaming reporters (text) print tests one by one, then the rest.
-    for (const t of report.tests) {
-      const text = reporter.test?.(t);
-      if (text) stream.write(text);
-    }
-    const text = reporter.end(report);
-    if (text) stream.write(text);
-    if (toFile) await close(stream);
-  }
+  const reporters = Reporters.open(
+    specs,
+    {
+      quiet: options.quiet === true,
+      census: options.census === true,
+      env: io.env,
+      colorsOnStdout: useColors(options.colors, io.env, io.stdout),
+      colorsInFiles: options.colors === true,
+    },
+    io.stdout,
+  );
+  for (const t of report.tests) reporters.test(t);
+  await reporters.end(report, (path, text) => appendFileSync(path, text));
   return report.verdict.exitCode;
 }

@@ -651,3 +651,39 @@ export function sdkErrorRecord(text: string): CorruptRecord | null {
 }
 
 export { KINDS as RECORD_KINDS };
+
+// ── records in a line of output ─────────────────────────────────────────
+
+export type LineRecord = { ok: true; record: MemRecord } | { ok: false; message: string; text: string };
+
+/** Where a line's content ends once trailing white space is dropped. */
+function trimmedEnd(text: string, end: number): number {
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+/**
+ * Every record in a line of output (§2): the text after each `==MP ` marker
+ * up to the next marker or the end of the line, trailing white space
+ * removed; several can share a line (printf without a newline). Without a
+ * marker, an SDK allocator error line is read as a `corrupt` record. Pure,
+ * never throws.
+ */
+export function recordsIn(text: string): LineRecord[] {
+  const out: LineRecord[] = [];
+  let at = text.indexOf(MARKER);
+  if (at < 0) {
+    const c = sdkErrorRecord(text);
+    if (c !== null) out.push({ ok: true, record: c });
+    return out;
+  }
+  while (at >= 0) {
+    const next = text.indexOf(MARKER, at + MARKER.length);
+    const start = at + MARKER.length;
+    const end = trimmedEnd(text, next < 0 ? text.length : next);
+    const r = parseRecordAt(text, start, Math.max(start, end));
+    out.push(typeof r === 'string' ? { ok: false, message: r, text: text.slice(start, Math.min(Math.max(start, end), start + 200)) } : { ok: true, record: r });
+    at = next;
+  }
+  return out;
+}

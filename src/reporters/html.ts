@@ -12,8 +12,10 @@
  * html/escape.ts.
  */
 import { createHash } from 'node:crypto';
-import type { LeakSite, Report, TestResult } from '../analyzer/types.js';
+import type { JudgedReport, LeakSite } from '../judge/types.js';
+import { toHtmlReport, type HtmlReport as Report, type HtmlTest as TestResult } from './html/legacy.js';
 import { registerReporter, type ReporterInstance } from './registry.js';
+import { regressionGrowth } from './present.js';
 import { CLIENT_SCRIPT } from './html/client.js';
 import { packReport } from './html/data.js';
 import { embedBase64, embedJson, html, trusted, type SafeHtml } from './html/escape.js';
@@ -172,7 +174,7 @@ function baselineSection(report: Report): SafeHtml | null {
     list.length === 0
       ? html`<p class="empty">No peak regressed.</p>`
       : html`<table><thead><tr><th>Test</th><th class="num">Baseline peak</th><th class="num">Peak</th><th class="num">Growth</th></tr></thead><tbody>${list.map(
-          (r) => html`<tr><td class="mono">${label(r.test)}</td><td class="num">${bytes(r.baselinePeakBytes)}</td><td class="num">${bytes(r.peakBytes)}</td><td class="num hot">+${r.growthPercent.toFixed(1)} %</td></tr>`,
+          (r) => html`<tr><td class="mono">${label(r.test)}</td><td class="num">${bytes(r.baselinePeakBytes)}</td><td class="num">${bytes(r.peakBytes)}</td><td class="num hot">${regressionGrowth(r)}</td></tr>`,
         )}</tbody></table>`
   }${more(regressions.length, list.length, 'regressions')}${changes && html`<div class="changes">${names('New tests', changes.added)}${names('Tests no longer run', changes.removed)}</div>`}</div></section>`;
 }
@@ -186,7 +188,12 @@ function suppressionSection(report: Report): SafeHtml | null {
 }
 
 /** The whole report page. */
-export function renderHtml(report: Report): string {
+export function renderHtml(judged: JudgedReport): string {
+  return renderHtmlReport(toHtmlReport(judged));
+}
+
+/** The page of a report already in the page's shape. */
+export function renderHtmlReport(report: Report): string {
   const packed = packReport(report);
   const peakTest = report.tests.reduce<TestResult | undefined>(
     (best, t) => (best === undefined || t.peakBytes > best.peakBytes ? t : best),
@@ -228,4 +235,4 @@ ${diagnosticsSection(report)}
   return page.value;
 }
 
-registerReporter('html', (): ReporterInstance => ({ end: (report) => renderHtml(report) }));
+registerReporter('html', (): ReporterInstance => ({ end: (report) => renderHtml(report) }), { timelines: true, heapMaps: true, showsDiagnostics: true });

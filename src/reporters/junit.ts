@@ -7,8 +7,8 @@
  * replaced by U+FFFD in the builder's value processors.
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { Report, TestResult } from '../analyzer/types.js';
-import { detailLines, failureReasons, splitTestName } from './describe.js';
+import type { JudgedReport, JudgedTest } from '../judge/types.js';
+import { detailLines, problemPhrases, splitTestName } from './present.js';
 import { registerReporter } from './registry.js';
 
 export const SUITE_NAME = 'valground';
@@ -45,7 +45,9 @@ function properties(entries: Array<[string, number | string | null]>): Node {
   };
 }
 
-function testProperties(t: TestResult): Node {
+function testProperties(j: JudgedTest): Node {
+  const t = j.facts;
+  const layout = t.layout ?? null;
   return properties([
     ['valground.peakBytes', t.peakBytes],
     ['valground.peakPercent', t.peakPercent === null ? null : Number(t.peakPercent.toFixed(2))],
@@ -54,18 +56,22 @@ function testProperties(t: TestResult): Node {
     ['valground.totalBytes', t.totalBytes],
     ['valground.segments', t.segments],
     ['valground.outcome', t.outcome],
+    ['valground.headroom', layout === null ? null : layout.headroom],
+    ['valground.largestFree', layout === null ? null : layout.largestFree],
+    ['valground.fragmentation', layout === null ? null : Number(layout.fragmentation.toFixed(4))],
   ]);
 }
 
-function testcase(t: TestResult, report: Report): { node: Node; failed: boolean; skipped: boolean } {
+function testcase(j: JudgedTest): { node: Node; failed: boolean; skipped: boolean } {
+  const t = j.facts;
   const { classname, name } = splitTestName(t.name, SUITE_NAME);
-  const node: Node = { '@_classname': classname, '@_name': name, properties: testProperties(t) };
-  if (!t.ok) {
-    const reasons = failureReasons(t, report);
+  const node: Node = { '@_classname': classname, '@_name': name, properties: testProperties(j) };
+  if (!j.ok) {
+    const reasons = problemPhrases(j);
     node.failure = {
       '@_message': reasons.length > 0 ? reasons.join(', ') : 'fails the memory policy',
       '@_type': 'memory',
-      '#text': detailLines(t, report).join('\n'),
+      '#text': detailLines(j).join('\n'),
     };
     return { node, failed: true, skipped: false };
   }
@@ -76,12 +82,12 @@ function testcase(t: TestResult, report: Report): { node: Node; failed: boolean;
   return { node, failed: false, skipped: false };
 }
 
-export function renderJunit(report: Report): string {
+export function renderJunit(report: JudgedReport): string {
   const cases: Node[] = [];
   let failures = 0;
   let skipped = 0;
   for (const t of report.tests) {
-    const c = testcase(t, report);
+    const c = testcase(t);
     cases.push(c.node);
     if (c.failed) failures++;
     if (c.skipped) skipped++;
@@ -96,7 +102,7 @@ export function renderJunit(report: Report): string {
       failure: {
         '@_message': reasons.join('; '),
         '@_type': 'memory',
-        '#text': [...reasons, ...report.diagnostics.map((d) => `line ${d.line}: ${d.kind}: ${d.message}`)].join('\n'),
+        '#text': [...reasons, ...report.facts.diagnostics.map((d) => `line ${d.line}: ${d.kind}: ${d.message}`)].join('\n'),
       },
     });
     failures++;
@@ -130,9 +136,9 @@ export function renderJunit(report: Report): string {
 }
 
 /** The largest heap seen (tests may run with different heap sizes). */
-function heapSizeOf(report: Report): number | null {
+function heapSizeOf(report: JudgedReport): number | null {
   let size: number | null = null;
-  for (const t of report.tests) if (t.heapSize !== null && (size === null || t.heapSize > size)) size = t.heapSize;
+  for (const { facts: t } of report.tests) if (t.heapSize !== null && (size === null || t.heapSize > size)) size = t.heapSize;
   return size;
 }
 

@@ -1,33 +1,54 @@
 /**
- * Reporters are a registry: name → factory. A reporter instance may write
- * test by test as the analysis completes them (`test`), and writes the rest
- * once the final report is known (`end`). Both return text for the caller
- * to write to stdout or to the file named with `--reporter NAME:PATH`.
+ * Reporters are a registry: name → factory. A reporter may write test by
+ * test as the judge completes them (`test`), and writes the rest once the
+ * final report is known (`end`); both return text for the caller to write
+ * to stdout or to the file of `--reporter NAME:PATH`. A reporter declares
+ * what it needs from the analysis (`needs`), so the CLI never decides by a
+ * reporter's name.
  */
-import type { Policy, Report, TestResult } from '../analyzer/types.js';
+import type { JudgedReport, JudgedTest } from '../judge/types.js';
 
 export interface ReporterOptions {
   /** ANSI colour allowed (only meaningful for terminal reporters). */
   colors: boolean;
   /** Only failing tests and the summary. */
   quiet: boolean;
-  policy: Policy;
+  /** `--census`: the census top 20 in the text report. */
+  census?: boolean;
+  /** The environment (GitHub's `$GITHUB_STEP_SUMMARY`, …). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ReporterInstance {
-  /** Called as soon as a test is complete; returns text to write now. */
-  test?(test: TestResult): string;
+  /** Called as soon as a test is judged; returns text to write now. */
+  test?(test: JudgedTest): string;
   /** Called once with the final report; returns the remaining text. */
-  end(report: Report): string;
+  end(report: JudgedReport): string;
+  /** Other files the reporter adds to (GitHub's job summary), written by the CLI. */
+  sideOutputs?(report: JudgedReport): Array<{ path: string; text: string; append: boolean }>;
 }
 
-export type ReporterFactory = (options: ReporterOptions) => ReporterInstance;
+/** What a reporter needs the analysis to keep. */
+export interface ReporterNeeds {
+  /** Per-test heap-usage timelines (they cost memory per test). */
+  timelines?: boolean;
+  /** Per-test heap maps at the peak. */
+  heapMaps?: boolean;
+  /** The reporter prints the diagnostics itself (else the CLI shows them on stderr). */
+  showsDiagnostics?: boolean;
+}
+
+export interface ReporterFactory {
+  (options: ReporterOptions): ReporterInstance;
+  needs?: ReporterNeeds;
+}
 
 const registry = new Map<string, ReporterFactory>();
 /** Reporters whose module is imported only when asked for (it registers itself). */
 const modules = new Map<string, () => Promise<unknown>>();
 
-export function registerReporter(name: string, factory: ReporterFactory): void {
+export function registerReporter(name: string, factory: ReporterFactory, needs: ReporterNeeds = {}): void {
+  factory.needs = needs;
   registry.set(name, factory);
 }
 

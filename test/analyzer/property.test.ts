@@ -2,9 +2,9 @@
 import { PassThrough, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeLines } from '../../src/analyzer/analyze.js';
-import { parseLine } from '../../src/analyzer/parse-line.js';
-import { judge, defaultPolicy } from '../../src/analyzer/verdict.js';
+import { analyzeLines } from '../helpers/analysis.js';
+import { parseLine } from '../helpers/line-events.js';
+import { judge, defaultPolicy } from '../../src/judge/index.js';
 import { main } from '../../src/cli/main.js';
 import { CompatEngine } from '../../src/reporters/compat.js';
 

@@ -1,30 +1,58 @@
 /**
- * Hand-built `Report`s shaped exactly like src/analyzer/types.ts, so the HTML
- * reporter can be tested without the analyzer: a small varied demo, a large
- * synthetic run (the size budget) and a hostile one (escaping).
+ * Hand-built reports in the shape the HTML page is built from
+ * (src/reporters/html/legacy.ts), so the HTML reporter can be tested without
+ * the analyzer: a small varied demo, a large synthetic run (the size budget)
+ * and a hostile one (escaping).
  */
-import type {
-  Block,
-  FreeError,
-  LeakSite,
-  Outcome,
-  Policy,
-  Report,
-  TestResult,
-  TimelinePoint,
-} from '../../src/analyzer/types.js';
-import { addTest, blankTest, emptyTotals } from '../../src/analyzer/totals.js';
+import type { Block, FreeError, Outcome, TimelinePoint } from '../../src/analyzer/facts.js';
+import type { LeakSite, Totals } from '../../src/judge/types.js';
+import type { HtmlReport as Report, HtmlTest as TestResult } from '../../src/reporters/html/legacy.js';
+import { blankTest } from '../helpers/facts.js';
 
 export const HEAP = 8192;
 const BASE = 0xda7a0000;
 
-export function defaultPolicy(): Policy {
-  return { failOn: new Set(['leak', 'free-error']), usageThreshold: null, strict: false };
+function emptyTotals(): Totals {
+  return {
+    tests: 0, segments: 0, allocations: 0, totalBytes: 0, leaks: 0, leakedBytes: 0, reclaimed: 0, doubleFrees: 0, invalidFrees: 0,
+    persistent: 0, persistentBytes: 0, failedAllocations: 0, peakBytes: 0, peakPercent: null, suppressed: 0, carried: 0, corruption: 0, poolLeaks: 0,
+  };
+}
+
+function addTest(totals: Totals, t: TestResult): void {
+  totals.allocations += t.allocations;
+  totals.totalBytes += t.totalBytes;
+  totals.leaks += t.leaks.length;
+  for (const b of t.leaks) totals.leakedBytes += b.size;
+  totals.reclaimed += t.reclaimed.length;
+  for (const e of t.freeErrors) {
+    if (e.kind === 'double-free') totals.doubleFrees++;
+    else totals.invalidFrees++;
+  }
+  totals.persistent += t.persistent.length;
+  for (const b of t.persistent) totals.persistentBytes += b.size;
+  totals.failedAllocations += t.failedAllocations.length;
+  totals.suppressed += t.suppressed.length + t.suppressedFreeErrors.length;
+}
+
+/** Why a hand-built test fails (leaks and bad frees fail, as under the default policy). */
+function why(t: TestResult): string[] {
+  const out: string[] = [];
+  if (t.leaks.length > 0) out.push(`${t.leaks.length} leak${t.leaks.length === 1 ? '' : 's'} (${t.leaks.reduce((n, b) => n + b.size, 0)} bytes)`);
+  const doubles = t.freeErrors.filter((e) => e.kind === 'double-free').length;
+  const invalid = t.freeErrors.length - doubles;
+  if (doubles > 0) out.push(`${doubles} double free${doubles === 1 ? '' : 's'}`);
+  if (invalid > 0) out.push(`${invalid} invalid free${invalid === 1 ? '' : 's'}`);
+  return out;
 }
 
 export function makeTest(over: Partial<TestResult> & { name: string | null; index: number }): TestResult {
   const t: TestResult = {
     ...blankTest(over.name, over.index, null, 0),
+    ok: true,
+    why: [],
+    suppressed: [],
+    suppressedFreeErrors: [],
     outcome: 'passed',
     heapSize: HEAP,
     segments: 1,
@@ -37,6 +65,10 @@ export function makeTest(over: Partial<TestResult> & { name: string | null; inde
 
 /** Builds totals, leak sites and the verdict from the tests, as the analyzer would. */
 export function makeReport(tests: TestResult[], extra: Partial<Report> = {}): Report {
+  for (const t of tests) {
+    if (t.why.length === 0) t.why = why(t);
+    t.ok &&= t.why.length === 0;
+  }
   const peak = tests.reduce((best, t) => (t.peakBytes > best.peakBytes ? t : best), tests[0] ?? makeTest({ name: null, index: 0 }));
   const totals = emptyTotals();
   for (const t of tests) addTest(totals, t);
@@ -66,8 +98,7 @@ export function makeReport(tests: TestResult[], extra: Partial<Report> = {}): Re
     leakSites: [...bySite.values()].sort((a, b) => b.bytes - a.bytes || b.count - a.count),
     recordsSeen: tests.length > 0,
     linesRead: tests.length ? Math.max(...tests.map((t) => t.timeline.points.at(-1)?.line ?? t.startLine)) + 1 : 0,
-    verdict: { ok, exitCode: ok ? 0 : 1, reasons },
-    policy: defaultPolicy(),
+    verdict: { ok, exitCode: ok ? 0 : 1, reasons, notes: [] },
     ...extra,
   };
 }

@@ -9,15 +9,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
 import { analyzeText } from '../../src/analyzer/analyze.js';
-import type { Report } from '../../src/analyzer/types.js';
-import { defaultPolicy, judge } from '../../src/analyzer/verdict.js';
-import { renderHtml } from '../../src/reporters/html.js';
+import { judge } from '../../src/judge/index.js';
+import { renderHtmlReport as renderHtml } from '../../src/reporters/html.js';
+import { toHtmlReport, type HtmlReport as Report } from '../../src/reporters/html/legacy.js';
+import { describeRegression } from '../../src/reporters/present.js';
 import { demoReport, HOSTILE, hostileReport, syntheticReport } from './make-report.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 function reportFromLog(path: string): Report {
-  return judge(analyzeText(readFileSync(path, 'utf8')), defaultPolicy());
+  return toHtmlReport(judge(analyzeText(readFileSync(path, 'utf8'))));
 }
 
 type Open = (page: string, tests: number) => Promise<void>;
@@ -200,14 +201,15 @@ test('baseline regressions and suppression counts are shown', async ({ page, ope
   const name = report.tests[4].name;
   report.regressions = [{ test: name, baselinePeakBytes: 6000, peakBytes: report.tests[4].peakBytes, growthPercent: 30.75 }];
   report.baselineChanges = { added: ['tests/test_new.py::test_fresh'], removed: [] };
-  report.tests[4].ok = false; // as judge() marks a regressed test
+  report.tests[4].ok = false; // as judge() marks a regressed test, with the same words
+  report.tests[4].why = [describeRegression(report.regressions[0])];
   await open(renderHtml(report), report.tests.length);
   const regressions = page.getByTestId('regressions');
   await expect(cell(regressions, name!)).toBeVisible();
-  await expect(regressions).toContainText('+30.8 %');
+  await expect(regressions).toContainText('+30.8%');
   await expect(regressions).toContainText('tests/test_new.py::test_fresh');
   await row(page, name!).click();
-  await expect(page.getByTestId('why')).toContainText('peak grew 30.8% over the baseline');
+  await expect(page.getByTestId('why')).toContainText('peak grew 30.75% over the baseline (6000 →');
   await expect(cell(page.getByTestId('suppressions'), 'vendor/nbgl/*')).toBeVisible();
 });
 

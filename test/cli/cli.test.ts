@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,10 +55,13 @@ describe('valground CLI (spawned binary)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Summary');
     const report = JSON.parse(readFileSync(file, 'utf8'));
-    expect(Object.keys(report)).toEqual(['schema', 'ok', 'exitCode', 'totals', 'tests', 'diagnostics']);
+    // the §5.3 fields first, then only the additions §5.3 lists
+    expect(Object.keys(report).slice(0, 6)).toEqual(['schema', 'ok', 'exitCode', 'totals', 'tests', 'diagnostics']);
+    const additions = ['complete', 'reasons', 'notes', 'recordsSeen', 'unreadRecords', 'linesRead', 'harnesses', 'sites', 'pools', 'regressions', 'baselineChanges', 'suppressionCounts'];
+    for (const k of Object.keys(report).slice(6)) expect(additions).toContain(k);
     expect(report).toMatchObject({ schema: 'valground-report/1', ok: false, exitCode: 1 });
     expect(Object.keys(report.totals).sort()).toEqual(
-      ['tests', 'segments', 'allocations', 'totalBytes', 'leaks', 'leakedBytes', 'reclaimed', 'doubleFrees', 'invalidFrees', 'persistent', 'persistentBytes', 'failedAllocations', 'peakBytes', 'peakPercent', 'suppressed'].sort(),
+      ['tests', 'segments', 'allocations', 'totalBytes', 'leaks', 'leakedBytes', 'reclaimed', 'doubleFrees', 'invalidFrees', 'persistent', 'persistentBytes', 'failedAllocations', 'peakBytes', 'peakPercent', 'suppressed', 'carried', 'corruption', 'poolLeaks'].sort(),
     );
     const leak = report.tests[4];
     expect(leak).toMatchObject({
@@ -159,7 +162,8 @@ describe('report files that cannot be written', () => {
   it('a failed write (disk full) is exit 2 too', async () => {
     const r = await runCli([clean, '--reporter', 'json:/dev/full']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot write report: ENOSPC/);
+    expect(r.stderr).toMatch(/cannot write report \/dev\/full: ENOSPC/);
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true); // written in place, never replaced
   });
 });
 

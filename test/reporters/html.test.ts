@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { TimelinePoint } from '../../src/analyzer/types.js';
-import { renderHtml } from '../../src/reporters/html.js';
+import { readFileSync } from 'node:fs';
+import type { TimelinePoint } from '../../src/analyzer/facts.js';
+import { analyzeText } from '../../src/analyzer/analyze.js';
+import { judge } from '../../src/judge/index.js';
+import { renderHtmlReport as renderHtml } from '../../src/reporters/html.js';
 import { CLIENT_SCRIPT } from '../../src/reporters/html/client.js';
 import { downsample, encodeReport, packReport, type ReportData } from '../../src/reporters/html/data.js';
 import { embedBase64, embedJson, escapeHtml, html, SafeHtml } from '../../src/reporters/html/escape.js';
 import { getReporter } from '../../src/reporters/registry.js';
-import { defaultPolicy, demoReport, hostileReport, HOSTILE, makeReport, syntheticReport } from '../browser/make-report.js';
+import { demoReport, hostileReport, HOSTILE, makeReport, syntheticReport } from '../browser/make-report.js';
 
 /** The data the page's client script will read back. */
 function embedded(page: string): ReportData {
@@ -55,8 +58,10 @@ describe('html reporter', () => {
   it('is registered as "html" and renders at the end', () => {
     const factory = getReporter('html');
     expect(factory).toBeDefined();
-    const reporter = factory!({ colors: false, quiet: false, policy: defaultPolicy() });
-    const page = reporter.end(demoReport());
+    expect(factory!.needs).toMatchObject({ timelines: true });
+    const reporter = factory!({ colors: false, quiet: false });
+    const log = readFileSync(new URL('../../fixtures/generated/mixed.log', import.meta.url), 'utf8');
+    const page = reporter.end(judge(analyzeText(log)));
     expect(page.startsWith('<!doctype html>')).toBe(true);
     expect(page).toContain('data-testid="tests-table"');
   });

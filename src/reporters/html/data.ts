@@ -10,8 +10,8 @@
  * points per test are kept. The client script (client.ts) is the only reader.
  */
 import { gzipSync } from 'node:zlib';
-import type { Block, FailedAllocation, FreeError, Report, TimelinePoint } from '../../analyzer/types.js';
-import { testProblems } from '../../analyzer/verdict.js';
+import type { Block, FailedAllocation, FreeError, TimelinePoint } from '../../analyzer/facts.js';
+import type { HtmlReport as Report } from './legacy.js';
 
 /** Most points kept per test timeline, and the floor the size budget may push it to (both even). */
 export const TIMELINE_MAX_POINTS = 240;
@@ -148,7 +148,6 @@ export function encodeReport(report: Report, maxPoints: number): ReportData {
   const data: ReportData = {
     v: 1, base, sites, names: [], c, pp: {}, why: {}, d: [], tl: [], points: maxPoints, thinned: false,
   };
-  const regressions = new Map((report.regressions ?? []).map((r) => [r.test, r]));
   let prevIndex = 0;
   let prevStart = 0;
   report.tests.forEach((t, k) => {
@@ -199,10 +198,7 @@ export function encodeReport(report: Report, maxPoints: number): ReportData {
     if (derived !== actual) data.pp[k] = actual;
 
     if (!t.ok) {
-      const why = testProblems(t, report.policy);
-      const r = regressions.get(t.name);
-      if (r) why.push(`peak grew ${r.growthPercent.toFixed(1)}% over the baseline (${r.baselinePeakBytes} → ${r.peakBytes} bytes)`);
-      data.why[k] = why;
+      data.why[k] = t.why;
     }
 
     const d: Details = {

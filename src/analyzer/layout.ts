@@ -1,0 +1,252 @@
+/**
+ * The layout of a heap's live blocks (SPEC §4.5), kept per open segment in
+ * address order and read at the moment a test reaches its peak: how many
+ * bytes the allocator really spends, the free chunks between live ones, the
+ * fragmentation score and the headroom — the largest request that would
+ * still succeed, which the percent does not tell.
+ *
+ * Two models:
+ * - `sdk`: the SDK's segregated fit (§6.1): a 96-byte control header, each
+ *   live block in a chunk of `chunkSize(n)` bytes starting 4 bytes before
+ *   its payload, free chunks = the gaps between them; headroom per the
+ *   segregated-fit rule (a request whose rounded size class lies above the
+ *   highest class among the free chunks fails, whatever the percent).
+ * - `plain`: blocks are their requested bytes; headroom = the largest gap.
+ *
+ * `auto` starts with `sdk` and falls back to `plain` for the segment as soon
+ * as a block sits where the SDK never puts one (payload offset ≠ 8k + 4).
+ * The layout is read lazily: a peak only marks the moment, and the layout
+ * is computed from the (unchanged) state just before the heap next changes,
+ * or when the test ends — so a test climbing to its peak one allocation at
+ * a time computes it once, not at every step, and no snapshot is copied.
+ * Updates are O(log n) searches plus an array insert; beyond MAX_TRACKED
+ * live blocks the segment's layout is given up (null), keeping memory and
+ * time bounded.
+ */
+import type { HeapMap, HeapUsage, Layout, MapChunk, TestFacts } from './facts.js';
+import type { LiveBlock } from './tracker.js';
+
+export type LayoutChoice = 'auto' | 'sdk' | 'plain' | 'none';
+
+const SDK_HEADER = 96;
+const SDK_MAX_REQUEST = 32756;
+const MAX_TRACKED = 1 << 16;
+
+/** §6.1: chunk size for a request of n bytes (round to 4, then + 4 or + 8: always 8k + 8). */
+export function sdkChunkSize(n: number): number {
+  const s = (n + 3) & ~3;
+  return s + ((s & 4) !== 0 ? 4 : 8);
+}
+
+/** §6.1: free-list index of a chunk size, or -1 past the heap's segments. */
+export function sdkListIndex(nbSegs: number, size: number): number {
+  let b = 31 - Math.clz32(size);
+  if (b < 5) b = 5;
+  const sub = b === 5 ? (size >> (b - 1)) & 3 : (size >> (b - 2)) & 3;
+  const seg = b - 5;
+  return seg >= nbSegs ? -1 : seg * 4 + sub;
+}
+
+/** The size rounded up to its sub-list boundary, then its index (`seglist_index_up`). */
+export function sdkListIndexUp(nbSegs: number, size: number): number {
+  let b = 31 - Math.clz32(size);
+  if (b < 5) b = 5;
+  const width = b === 5 ? 1 << (b - 1) : 1 << (b - 2);
+  return sdkListIndex(nbSegs, (size + width - 1) & ~(width - 1));
+}
+
+/** Number of segments of an SDK heap of `heapSize` bytes. */
+export function sdkSegments(heapSize: number): number {
+  return Math.max(0, 31 - Math.clz32(Math.max(1, heapSize - SDK_HEADER)) - 4);
+}
+
+/**
+ * SDK headroom: the largest n ≤ 32756 whose rounded chunk's list index is
+ * at most the highest index among the free chunks (0 when nothing is free).
+ */
+export function sdkHeadroom(heapSize: number, freeChunkSizes: Iterable<number>): number {
+  const nbSegs = sdkSegments(heapSize);
+  let highest = -1;
+  for (const s of freeChunkSizes) {
+    if (s < 8) continue;
+    const idx = sdkListIndex(nbSegs, s);
+    // a chunk past the last segment sits in no list the allocator searches
+    if (idx > highest) highest = idx;
+  }
+  if (highest < 0) return 0;
+  // the index grows with n: binary search the last n that still fits
+  let lo = 0;
+  let hi = SDK_MAX_REQUEST;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    const idx = sdkListIndexUp(nbSegs, sdkChunkSize(mid));
+    if (idx >= 0 && idx <= highest) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Fragmentation score over free chunk sizes: 1 − √(Σ s²) / Σ s (0 when nothing is free). */
+export function fragmentation(sizes: Iterable<number>): number {
+  let sum = 0;
+  let squares = 0;
+  for (const s of sizes) {
+    sum += s;
+    squares += s * s;
+  }
+  return sum === 0 ? 0 : 1 - Math.sqrt(squares) / sum;
+}
+
+export class LayoutModel {
+  /** Live blocks in address order. */
+  private readonly blocks: LiveBlock[] = [];
+  private sdk: boolean;
+  private gaveUp = false;
+  /** The usage (and test) whose peak is the current state, not computed yet. */
+  private pending: HeapUsage | null = null;
+  private pendingTest: TestFacts | null = null;
+  private pendingMap = false;
+
+  private constructor(
+    private readonly choice: LayoutChoice,
+    private readonly base: number,
+    private readonly heapSize: number,
+  ) {
+    this.sdk = choice !== 'plain';
+  }
+
+  /** A model for a segment, or null when there is none to keep (size unknown, or `none`). */
+  static create(choice: LayoutChoice, base: number, heapSize: number | null): LayoutModel | null {
+    if (choice === 'none' || heapSize === null || heapSize <= 0) return null;
+    return new LayoutModel(choice, base, heapSize);
+  }
+
+  get model(): 'sdk' | 'plain' {
+    return this.sdk ? 'sdk' : 'plain';
+  }
+
+  private find(address: number): number {
+    const a = this.blocks;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid].address < address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The state now is `usage`'s peak (`map`: keep the test's heap map too). */
+  markPeak(usage: HeapUsage, test: TestFacts, map: boolean): void {
+    if (this.pending !== null && this.pending !== usage) this.settle();
+    this.pending = usage;
+    this.pendingTest = test;
+    this.pendingMap = map;
+  }
+
+  /** Computes a pending peak's layout from the state as it still is. */
+  settle(): void {
+    const u = this.pending;
+    if (u === null) return;
+    this.pending = null;
+    u.layout = this.layout();
+    if (this.pendingMap) this.pendingTest!.heapMap = this.map();
+    this.pendingTest = null;
+  }
+
+  /** `usage` is the allocating test's: its pending peak is superseded by the higher one coming. */
+  alloc(block: LiveBlock, usage: HeapUsage): void {
+    if (this.pending !== null && this.pending !== usage) this.settle();
+    if (this.gaveUp) return;
+    if (this.blocks.length >= MAX_TRACKED) {
+      this.gaveUp = true;
+      this.blocks.length = 0;
+      return;
+    }
+    if (this.sdk && this.choice === 'auto' && (block.address - this.base) % 8 !== 4) this.sdk = false;
+    const a = this.blocks;
+    const at = this.find(block.address);
+    // appending is the common case (allocators fill upward)
+    if (at === a.length) a.push(block);
+    else a.splice(at, 0, block);
+  }
+
+  free(block: LiveBlock): void {
+    this.settle();
+    if (this.gaveUp) return;
+    const a = this.blocks;
+    const at = this.find(block.address);
+    if (at < a.length && a[at] === block) a.splice(at, 1);
+  }
+
+  /** Before a block's size changes in place (it keeps its place; sizes are read when computing). */
+  resize(): void {
+    this.settle();
+  }
+
+  /** Chunks in address order, tiling [0, heapSize) (overlaps from an approximate log are clipped). */
+  private chunks(withSites: boolean): MapChunk[] {
+    const out: MapChunk[] = [];
+    const size = this.heapSize;
+    let at = 0;
+    if (this.sdk) {
+      const h = Math.min(SDK_HEADER, size);
+      out.push({ offset: 0, size: h, kind: 'header' });
+      at = h;
+    }
+    for (const b of this.blocks) {
+      let start = b.address - this.base - (this.sdk ? 4 : 0);
+      let len = this.sdk ? sdkChunkSize(b.size) : b.size;
+      if (start < at) {
+        len -= at - start;
+        start = at;
+      }
+      if (start + len > size) len = size - start;
+      if (len <= 0) continue;
+      if (start > at) out.push({ offset: at, size: start - at, kind: 'free' });
+      const c: MapChunk = { offset: start, size: len, kind: 'used', requested: b.size };
+      if (withSites) c.site = b.site.text;
+      out.push(c);
+      at = start + len;
+    }
+    if (at < size) out.push({ offset: at, size: size - at, kind: 'free' });
+    return out;
+  }
+
+  /** The layout now (null when given up). */
+  layout(): Layout | null {
+    if (this.gaveUp) return null;
+    let allocated = 0;
+    let requested = 0;
+    const free: number[] = [];
+    for (const c of this.chunks(false)) {
+      if (c.kind === 'free') free.push(c.size);
+      else {
+        allocated += c.size;
+        requested += c.requested ?? 0;
+      }
+    }
+    let freeBytes = 0;
+    let largest = 0;
+    for (const s of free) {
+      freeBytes += s;
+      if (s > largest) largest = s;
+    }
+    return {
+      allocatedBytes: allocated,
+      overheadBytes: allocated - requested,
+      freeBytes,
+      freeBlocks: free.length,
+      largestFree: largest,
+      fragmentation: fragmentation(free),
+      headroom: this.sdk ? sdkHeadroom(this.heapSize, free) : largest,
+    };
+  }
+
+  /** The heap map now, for the HTML report (null when given up). */
+  map(): HeapMap | null {
+    if (this.gaveUp) return null;
+    return { heap: null, base: this.base, heapSize: this.heapSize, model: this.model, chunks: this.chunks(true) };
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Lines in, facts out: each line is cleaned, read by the harness (the test
+ * runner's adapters, §3) into test events, and the records in its input are
+ * read (§2) and fed with those events, in order, to the heap tracker (§4).
+ *
+ *   raw line ─ clean ─▶ harness ─▶ events ──────────────────────▶ tracker
+ *                                    └ input ─ records (§2) ──────▶ tracker
+ *
+ * Hot path: most lines of a real log are one plain record (`seproxyhal:
+ * printf: ==MP alloc;…`). Such a line's fixed fields are read in place and
+ * only its free-text tail is searched for what needs the general path (ANSI
+ * codes, a carriage return inside, a second record); the harness is only
+ * asked which lane it belongs to. Same result as the general path, which a
+ * property test checks.
+ */
+import { createHarness, type Harness, type HarnessEvent, type HarnessName, type Lane } from '../harness/index.js';
+import { cleanLine, contentEnd, lineParts } from '../harness/clean.js';
+import { MARKER, newRecordFields, readRecord, sdkErrorRecord, toFields, type RecordFields } from '../protocol/records.js';
+import type { AnalysisFacts, TestFacts } from './facts.js';
+import { SiteTable } from './sites.js';
+import { Tracker } from './tracker.js';
+import type { LayoutChoice } from './layout.js';
+
+export interface AnalyzerOptions {
+  /** Called once per test, in order, as soon as the test is final. */
+  onTest?: (test: TestFacts) => void;
+  /** Points kept per test timeline (default 60; 0: none). */
+  timelinePoints?: number;
+  /** The harness to listen to (default `auto`: every adapter, §3.6). */
+  harness?: HarnessName | 'auto';
+  /** Sites under this directory are reported relative to it (§2.1). */
+  root?: string | null;
+  /** Layout model (§4.5): `auto` (default), `sdk`, `plain`. */
+  layout?: LayoutChoice;
+  /** Keep each test's heap map at its peak (the HTML report draws it). */
+  heapMaps?: boolean;
+}
+
+/** What sends a record line down the general path (searched in its free-text tail). */
+const NOT_PLAIN = new RegExp(`[\x1b\x9b]|\r(?!$)|${MARKER}`, 'g');
+/** The hot-path test (a compiled regexp beats startsWith on V8 here, 4× on sliced strings). */
+const RECORD_LINE = /^(?:seproxyhal: printf: )?==MP /;
+
+export class Analyzer {
+  private readonly tracker: Tracker;
+  private harness: Harness;
+  private readonly harnessName: HarnessName | 'auto';
+  private readonly events: HarnessEvent[] = [];
+  private readonly pre: HarnessEvent[] = [];
+  /** Scratch for the record being handled (records are read in place). */
+  private readonly fields: RecordFields = newRecordFields();
+  private readonly harnessesSeen: HarnessName[] = [];
+  private lastLine = 0;
+  private finished = false;
+
+  constructor(options: AnalyzerOptions = {}) {
+    this.harnessName = options.harness ?? 'auto';
+    this.harness = createHarness(this.harnessName);
+    this.tracker = new Tracker({
+      onTest: options.onTest,
+      timelinePoints: options.timelinePoints,
+      sites: new SiteTable(options.root ?? null),
+      layout: options.layout,
+      heapMaps: options.heapMaps,
+    });
+  }
+
+  /** Feeds one raw line (without its newline). */
+  line(raw: string, lineNo: number): void {
+    this.lastLine = lineNo;
+    const m = RECORD_LINE.exec(raw);
+    if (m !== null) {
+      const start = m[0].length;
+      const f = this.fields;
+      if (readRecord(raw, start, contentEnd(raw), f) === null) {
+        NOT_PLAIN.lastIndex = f.kind === 'init' || f.kind === 'pool' ? raw.length : f.kind === 'test' ? start : f.siteStart;
+        if (f.kind !== 'test' && !NOT_PLAIN.test(raw)) {
+          const ev = this.events;
+          ev.length = 0;
+          const lane = this.harness.recordLine(ev);
+          if (lane !== null) {
+            for (let i = 0; i < ev.length; i++) this.tracker.event(ev[i], lineNo);
+            this.tracker.record(lane, f, lineNo);
+            return;
+          }
+        }
+      }
+    }
+    const clean = cleanLine(raw);
+    if (clean === '') return;
+    for (const part of lineParts(clean)) this.part(part, lineNo);
+  }
+
+  private part(text: string, lineNo: number): void {
+    const ev = this.events;
+    ev.length = 0;
+    this.harness.line(text, lineNo, ev);
+    // `input` events read records, whose activity may add events: copy first
+    const events = ev.slice();
+    for (const e of events) {
+      if (e.type === 'input') this.input(e.lane, e.text, lineNo);
+      else this.tracker.event(e, lineNo);
+    }
+  }
+
+  /** The records in a lane's output text; several can share a line (printf without a newline). */
+  private input(lane: Lane, text: string, lineNo: number): void {
+    let at = text.indexOf(MARKER);
+    if (at < 0) {
+      const c = sdkErrorRecord(text);
+      if (c !== null) this.apply(lane, toFields(c, this.fields), lineNo);
+      return;
+    }
+    while (at >= 0) {
+      const next = text.indexOf(MARKER, at + MARKER.length);
+      const start = at + MARKER.length;
+      const end = next < 0 ? contentEnd(text) : contentEnd(text.slice(0, next));
+      const problem = readRecord(text, start, end, this.fields);
+      if (problem !== null) this.tracker.badRecord(lineNo, text.slice(start, Math.min(end, start + 200)), problem);
+      else this.apply(lane, this.fields, lineNo);
+      at = next;
+    }
+  }
+
+  private apply(lane: Lane, f: RecordFields, lineNo: number): void {
+    if (f.kind !== 'test') {
+      const pre = this.pre;
+      pre.length = 0;
+      this.harness.activity(lane, pre);
+      for (let i = 0; i < pre.length; i++) this.tracker.event(pre[i], lineNo);
+    }
+    this.tracker.record(lane, f, lineNo);
+  }
+
+  /** Ends one input among several (log files): the next one starts afresh. */
+  endSource(): void {
+    this.endHarness();
+    this.tracker.endInput();
+    this.harness = createHarness(this.harnessName);
+  }
+
+  private endHarness(): void {
+    const ev: HarnessEvent[] = [];
+    this.harness.end(ev);
+    for (const e of ev) if (e.type !== 'input') this.tracker.event(e, this.lastLine);
+    for (const h of this.harness.seen()) if (!this.harnessesSeen.includes(h)) this.harnessesSeen.push(h);
+  }
+
+  /** Names the input being read, for diagnostics when there are several. */
+  setSource(name: string | null): void {
+    this.tracker.setSource(name);
+  }
+
+  /** A line was cut at `--max-line-bytes`: the records before the cut were read. */
+  lineCut(lineNo: number, droppedBytes: number, maxLineBytes: number): void {
+    this.tracker.diagnostic(lineNo, 'long-line', `line longer than ${maxLineBytes} bytes: cut there, ${droppedBytes} bytes after the cut not read`);
+  }
+
+  /** The input ended early (interrupted): the facts say so. */
+  interrupted(): void {
+    this.tracker.markIncomplete();
+  }
+
+  /** Ends the input and returns the facts. Call once: a second call throws. */
+  finish(): AnalysisFacts {
+    if (this.finished) throw new Error('Analyzer.finish() was already called: the facts are final');
+    this.finished = true;
+    this.endHarness();
+    return this.tracker.finish(this.harnessesSeen, this.lastLine);
+  }
+}

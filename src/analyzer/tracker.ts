@@ -1,0 +1,711 @@
+/**
+ * The heap tracker (SPEC §4): fed test events (from a harness) and records,
+ * in log order, it keeps each heap's open segment, its live blocks and the
+ * tests, and hands each test's facts to `onTest` as soon as nothing that
+ * happens later can change them. Facts only: what fails is the judge's.
+ *
+ * Heaps: each lane (a process: the main one, or a CTest test's) has its own
+ * heaps — the default one and any named with `@HEAP` — each with its own
+ * segments, blocks and peaks; attribution to tests is per lane. Memory
+ * depends on live blocks, tests and distinct sites, never on log length.
+ */
+import { formatAddress, type RecordFields } from '../protocol/records.js';
+import type { HarnessEvent, Lane, Outcome } from '../harness/types.js';
+import { copyString } from './intern.js';
+import { SiteTable, type Site } from './sites.js';
+import { TimelineSampler } from './timeline.js';
+import { blankTest, type AnalysisFacts, type Block, type Diagnostic, type DiagnosticKind, type HeapUsage, type TestFacts } from './facts.js';
+import { PoolTracker } from './pools.js';
+import { LayoutModel, type LayoutChoice } from './layout.js';
+
+export interface TrackerOptions {
+  /** Called once per test, in order, as soon as the test is final. Its facts never change after. */
+  onTest?: (test: TestFacts) => void;
+  /** Points kept per test timeline: between N and 2N + 1 (0: no timelines). */
+  timelinePoints?: number;
+  /** Interned call sites (and the census). */
+  sites?: SiteTable;
+  /** Layout model for §4.5 (default: `auto`, SDK for SDK-shaped addresses). */
+  layout?: LayoutChoice;
+  /** Keep a heap map of each test's peak (the HTML report draws them). */
+  heapMaps?: boolean;
+}
+
+/** A block of the open segment: live, or freed (kept to name a double free). */
+export interface LiveBlock {
+  address: number;
+  size: number;
+  /** Log line of the alloc. */
+  line: number;
+  site: Site;
+  test: TestState;
+  persistent: boolean;
+  freed: boolean;
+  freeSite: Site | null;
+}
+
+export interface HeapState {
+  lane: LaneState;
+  /** null: the lane's default heap. */
+  name: string | null;
+  segment: Segment | null;
+  /** The last alloc of this heap if no other alloc/free followed it (census: temporary allocations). */
+  lastAlloc: LiveBlock | null;
+  layout: LayoutModel | null;
+}
+
+export interface Segment {
+  /** Sequence number: tests remember segments by it, not by reference. */
+  id: number;
+  heap: HeapState;
+  heapSize: number | null;
+  /** Heap start address (from the init record; 0 when unknown). */
+  base: number;
+  /** The test current when the segment started. */
+  owner: TestState;
+  /** Blocks by address, live or freed: a freed one stays until its address is reused. */
+  blocks: Map<number, LiveBlock>;
+  current: number;
+  peak: number;
+}
+
+interface LaneState {
+  lane: Lane;
+  current: TestState | null;
+  heaps: Map<string, HeapState>;
+}
+
+/** A test's use of one heap while it runs. */
+interface Usage {
+  heap: HeapState;
+  lastSegment: number;
+  /** Highest live bytes seen while the test ran in that segment. */
+  segmentPeak: number;
+  facts: HeapUsage;
+}
+
+export interface TestState {
+  facts: TestFacts;
+  lane: LaneState;
+  /** Non-persistent blocks of this test still live. */
+  liveBlocks: number;
+  ended: boolean;
+  handedOut: boolean;
+  /** An outcome said after the facts were handed out (summary lines): applied to a copy at the end. */
+  lateOutcome: Outcome | null;
+  usages: Map<HeapState, Usage>;
+  lastUsage: Usage | null;
+  sampler: TimelineSampler;
+  /** Session the test belongs to (names are looked up per session). */
+  session: number;
+}
+
+const MAX_DIAGNOSTICS = 1000;
+/** Sampler of a finished test: takes nothing, holds nothing. */
+const FINISHED = new TimelineSampler(0);
+
+function percentOf(bytes: number, heapSize: number | null): number | null {
+  return heapSize === null || heapSize <= 0 ? null : (bytes / heapSize) * 100;
+}
+
+/** A later, worse outcome wins: a teardown ERROR after PASSED stays visible. */
+function worse(prev: Outcome | null, next: Outcome): Outcome {
+  return prev === null || prev === 'passed' ? next : prev;
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? text.slice(0, 80) + '…' : text;
+}
+
+export class Tracker {
+  private readonly onTest?: (test: TestFacts) => void;
+  private readonly timelinePoints: number;
+  readonly sites: SiteTable;
+  readonly pools: PoolTracker;
+  private readonly layoutChoice: LayoutChoice;
+  private readonly heapMaps: boolean;
+
+  private readonly tests: TestState[] = [];
+  /** Ended tests not yet handed out, in order. */
+  private readonly queue: TestState[] = [];
+  private readonly lanes = new Map<Lane, LaneState>();
+  private byName = new Map<string, TestState>();
+  private session = 0;
+  private plan: number | null = null;
+  private namedTests = 0;
+  private segments = 0;
+  private peakBytes = 0;
+  private peakPercent: number | null = null;
+  private readonly diagnostics: Diagnostic[] = [];
+  private diagnosticsDropped = 0;
+  private source: string | null = null;
+  private recordsSeen = false;
+  private unreadRecords = 0;
+  private noInitReported = false;
+  private lastLine = 0;
+  private finished = false;
+  private complete = true;
+
+  constructor(options: TrackerOptions = {}) {
+    this.onTest = options.onTest;
+    this.timelinePoints = options.timelinePoints ?? 60;
+    this.sites = options.sites ?? new SiteTable();
+    this.layoutChoice = options.layout ?? 'auto';
+    this.heapMaps = options.heapMaps ?? false;
+    this.pools = new PoolTracker(this);
+  }
+
+  // ── test events ──────────────────────────────────────────────────────
+
+  /** A harness event other than `input` (that one carries records, see `record`). */
+  event(e: HarnessEvent, line: number): void {
+    this.lastLine = line;
+    switch (e.type) {
+      case 'session-start':
+        for (const l of this.lanes.values()) this.endCurrent(l);
+        this.session++;
+        this.byName = new Map();
+        this.namedTests = 0;
+        this.plan = null;
+        break;
+      case 'session-end':
+        for (const l of this.lanes.values()) this.endCurrent(l);
+        break;
+      case 'plan':
+        this.plan = e.count;
+        break;
+      case 'test-start':
+        this.startTest(this.lane(e.lane), e.name, line);
+        break;
+      case 'test-name': {
+        const t = this.lane(e.lane).current;
+        if (t !== null && t.facts.name === null) this.nameTest(t, e.name);
+        break;
+      }
+      case 'outcome': {
+        const t = this.lane(e.lane).current;
+        if (t !== null) this.setOutcome(t, e.outcome);
+        break;
+      }
+      case 'outcome-of': {
+        const t = this.byName.get(e.name);
+        if (t !== undefined) this.setOutcome(t, e.outcome);
+        break;
+      }
+      case 'test-end': {
+        const l = this.lane(e.lane);
+        let t = l.current;
+        if (t === null && (e.name !== undefined || e.outcome !== null)) t = this.startTest(l, e.name ?? null, line);
+        if (t === null) break;
+        if (e.name !== undefined && t.facts.name === null) this.nameTest(t, e.name);
+        if (e.outcome !== null) this.setOutcome(t, e.outcome);
+        this.endCurrent(l);
+        break;
+      }
+      case 'lane-end':
+        this.endLane(this.lane(e.lane), line);
+        break;
+      case 'input':
+        break;
+    }
+  }
+
+  private lane(id: Lane): LaneState {
+    let l = this.lanes.get(id);
+    if (l === undefined) {
+      l = { lane: id, current: null, heaps: new Map() };
+      this.lanes.set(id, l);
+    }
+    return l;
+  }
+
+  private startTest(l: LaneState, name: string | null, line: number): TestState {
+    this.endCurrent(l);
+    const facts: TestFacts = blankTest(null, 0, null, line);
+    if (l.lane !== '') facts.lane = l.lane;
+    const t: TestState = {
+      facts,
+      lane: l,
+      liveBlocks: 0,
+      ended: false,
+      handedOut: false,
+      lateOutcome: null,
+      usages: new Map(),
+      lastUsage: null,
+      sampler: this.timelinePoints > 0 ? new TimelineSampler(this.timelinePoints) : FINISHED,
+      session: this.session,
+    };
+    if (name !== null) this.nameTest(t, name);
+    this.tests.push(t);
+    l.current = t;
+    return t;
+  }
+
+  private nameTest(t: TestState, name: string): void {
+    const own = copyString(name);
+    t.facts.name = own;
+    t.facts.index = ++this.namedTests;
+    t.facts.total = this.plan;
+    if (!this.byName.has(own)) this.byName.set(own, t);
+  }
+
+  private setOutcome(t: TestState, outcome: Outcome): void {
+    if (t.handedOut) t.lateOutcome = worse(t.lateOutcome ?? t.facts.outcome, outcome);
+    else t.facts.outcome = worse(t.facts.outcome, outcome);
+  }
+
+  /** Ends the lane's current test. */
+  private endCurrent(l: LaneState): void {
+    const t = l.current;
+    if (t === null) return;
+    l.current = null;
+    t.ended = true;
+    this.queue.push(t);
+    this.flush();
+  }
+
+  /** The test activity in lane `l` belongs to; activity outside any test gets an unnamed one. */
+  private active(l: LaneState, line: number): TestState {
+    return l.current ?? this.startTest(l, null, line);
+  }
+
+  /** Hands out ended tests, in order, once none of their blocks is still live. */
+  private flush(): void {
+    while (this.queue.length > 0) {
+      const t = this.queue[0];
+      if (t.liveBlocks > 0) return;
+      this.queue.shift();
+      this.handOut(t);
+    }
+  }
+
+  private handOut(t: TestState): void {
+    const f = t.facts;
+    for (const u of t.usages.values()) u.heap.layout?.settle();
+    this.summarize(t);
+    f.timeline.points = t.sampler.points();
+    t.sampler = FINISHED; // its buffers are not needed any more
+    this.pools.finishTest(t);
+    t.handedOut = true;
+    t.usages = new Map(); // per-heap bookkeeping is done
+    t.lastUsage = null;
+    this.onTest?.(f);
+  }
+
+  /** The test's top-level figures: the default heap, or the only (else the fullest) heap it used. */
+  private summarize(t: TestState): void {
+    const f = t.facts;
+    let top: HeapUsage | null = null;
+    const list: HeapUsage[] = [];
+    let named = false;
+    for (const u of t.usages.values()) {
+      const h = u.facts;
+      list.push(h);
+      if (h.heap !== null) named = true;
+      f.segments += h.segments;
+      f.allocations += h.allocations;
+      f.totalBytes += h.totalBytes;
+      if (h.heap === null) top = h;
+    }
+    if (top === null) {
+      for (const h of list) if (top === null || fuller(h, top)) top = h;
+    }
+    if (top !== null) {
+      f.heapSize = top.heapSize;
+      f.peakBytes = top.peakBytes;
+      f.peakPercent = top.peakPercent;
+      f.timeline.heapSize = top.heapSize;
+      if (top.layout !== null || this.layoutChoice !== 'none') f.layout = top.layout;
+    }
+    if (named) f.heaps = list;
+  }
+
+  // ── records ──────────────────────────────────────────────────────────
+
+  /** A record read from lane `laneId`'s output at log line `line` (fields read in place). */
+  record(laneId: Lane, r: RecordFields, line: number): void {
+    this.recordsSeen = true;
+    this.lastLine = line;
+    const l = this.lane(laneId);
+    if (r.heap !== null && this.pools.isPool(l, r.heap, r.kind)) {
+      this.pools.record(l, r, line);
+      return;
+    }
+    switch (r.kind) {
+      case 'init': {
+        const t = this.active(l, line);
+        const h = this.heap(l, r.heap);
+        this.closeSegment(h, t);
+        this.openSegment(h, t, r.size, r.address, line);
+        break;
+      }
+      case 'alloc':
+      case 'persist':
+        if (r.address === 0) return; // a NULL return is not a live block
+        this.alloc(l, r, line);
+        break;
+      case 'free':
+        if (r.address === 0) return; // free(NULL) is legal and not logged by the SDK
+        this.free(l, r, line);
+        break;
+      case 'resize':
+        this.resize(l, r, line);
+        break;
+      case 'fail': {
+        const t = this.active(l, line);
+        const f = { size: r.size, site: this.sites.intern(r.text, r.siteStart, r.siteEnd).text, line };
+        t.facts.failedAllocations.push(r.heap === null ? f : { ...f, heap: r.heap });
+        break;
+      }
+      case 'corrupt': {
+        const t = this.active(l, line);
+        t.facts.corruption.push({
+          address: r.noAddress ? null : r.address,
+          what: r.what,
+          site: r.noSite ? null : this.sites.intern(r.text, r.siteStart, r.siteEnd).text,
+          line,
+          heap: r.heap,
+        });
+        break;
+      }
+      case 'test':
+        this.startTest(l, r.name, line);
+        break;
+      case 'pool':
+      case 'overflow':
+      case 'drop':
+      case 'ref':
+        this.pools.record(l, r, line);
+        break;
+    }
+  }
+
+  /** A record that could not be read: a diagnostic, and it counts as seen. */
+  badRecord(line: number, text: string, message: string): void {
+    this.recordsSeen = true;
+    this.unreadRecords++;
+    this.diagnostic(line, 'bad-record', `unparseable record "${truncate(text)}": ${message}`);
+  }
+
+  heap(l: LaneState, name: string | null): HeapState {
+    const key = name ?? '';
+    let h = l.heaps.get(key);
+    if (h === undefined) {
+      h = { lane: l, name, segment: null, lastAlloc: null, layout: null };
+      l.heaps.set(key, h);
+    }
+    return h;
+  }
+
+  private alloc(l: LaneState, r: RecordFields, line: number): void {
+    const t = this.active(l, line);
+    const h = this.heap(l, r.heap);
+    const seg = this.ensureSegment(h, t, line);
+    const old = seg.blocks.get(r.address);
+    if (old !== undefined && !old.freed) {
+      // The allocator never hands out a live block: a free record was lost.
+      this.diagnostic(
+        line,
+        'live-address',
+        `${r.kind} at ${formatAddress(r.address)}, still live since log line ${old.line} (a free not logged?): the old block is dropped`,
+      );
+      this.release(seg, old);
+    }
+    const site = this.sites.intern(r.text, r.siteStart, r.siteEnd);
+    const persistent = r.kind === 'persist';
+    const block: LiveBlock = { address: r.address, size: r.size, line, site, test: t, persistent, freed: false, freeSite: null };
+    seg.blocks.set(r.address, block);
+    site.allocations++;
+    site.bytes += r.size;
+    if (r.size < site.minSize) site.minSize = r.size;
+    if (r.size > site.maxSize) site.maxSize = r.size;
+    if (++site.live > site.maxLive) site.maxLive = site.live;
+    h.lastAlloc = block;
+    if (persistent) t.facts.persistent.push(this.blockFacts(block, h));
+    else t.liveBlocks++;
+    const u = this.usage(t, h, seg);
+    h.layout?.alloc(block, u.facts);
+    seg.current += r.size;
+    if (seg.current > seg.peak) seg.peak = seg.current;
+    u.facts.allocations++;
+    u.facts.totalBytes += r.size;
+    this.notePeak(t, u, seg);
+    if (h.name === null) t.sampler.add(line, seg.current);
+  }
+
+  private free(l: LaneState, r: RecordFields, line: number): void {
+    const t = this.active(l, line);
+    const h = this.heap(l, r.heap);
+    const seg = this.ensureSegment(h, t, line);
+    const u = this.usage(t, h, seg);
+    this.notePeak(t, u, seg);
+    const block = seg.blocks.get(r.address);
+    if (block !== undefined && !block.freed) {
+      if (h.lastAlloc === block) block.site.temporary++;
+      h.lastAlloc = null;
+      if (!block.persistent && block.test !== t && block.test.ended) {
+        // left live by its test and freed by another: carried (§4.2)
+        block.test.facts.carried.push({ ...this.blockFacts(block, h), freedBy: t.facts.name, freeLine: line });
+      }
+      this.release(seg, block);
+      block.freed = true;
+      block.freeSite = this.sites.intern(r.text, r.siteStart, r.siteEnd);
+    } else {
+      h.lastAlloc = null;
+      const site = this.sites.intern(r.text, r.siteStart, r.siteEnd).text;
+      const e =
+        block !== undefined
+          ? {
+              kind: 'double-free' as const,
+              address: r.address,
+              site,
+              line,
+              allocSite: block.site.text,
+              firstFreeSite: block.freeSite!.text,
+            }
+          : { kind: 'invalid-free' as const, address: r.address, site, line };
+      t.facts.freeErrors.push(h.name === null ? e : { ...e, heap: h.name });
+    }
+    if (h.name === null) t.sampler.add(line, seg.current);
+  }
+
+  private resize(l: LaneState, r: RecordFields, line: number): void {
+    const t = this.active(l, line);
+    const h = this.heap(l, r.heap);
+    const seg = this.ensureSegment(h, t, line);
+    const block = seg.blocks.get(r.address);
+    if (block === undefined || block.freed) {
+      this.diagnostic(line, 'input', `resize of ${formatAddress(r.address)}, which is not live: ignored`);
+      return;
+    }
+    h.lastAlloc = null;
+    const grow = r.n3 - block.size;
+    h.layout?.resize();
+    block.size = r.n3;
+    seg.current += grow;
+    if (seg.current > seg.peak) seg.peak = seg.current;
+    const u = this.usage(t, h, seg);
+    this.notePeak(t, u, seg);
+    if (h.name === null) t.sampler.add(line, seg.current);
+  }
+
+  /** Takes a live block's bytes off the segment without judging it (freed, or overwritten). */
+  private release(seg: Segment, block: LiveBlock): void {
+    seg.current -= block.size;
+    block.site.live--;
+    seg.heap.layout?.free(block);
+    if (!block.persistent) {
+      block.test.liveBlocks--;
+      if (block.test.ended && block.test.liveBlocks === 0) this.flush();
+    }
+  }
+
+  /** The test's usage of heap `h`, opened at its first record there. */
+  private usage(t: TestState, h: HeapState, seg: Segment): Usage {
+    const last = t.lastUsage;
+    if (last !== null && last.heap === h) return last;
+    let u = t.usages.get(h);
+    if (u === undefined) {
+      u = {
+        heap: h,
+        lastSegment: 0,
+        segmentPeak: -1,
+        facts: {
+          heap: h.name,
+          heapSize: seg.heapSize,
+          segments: 0,
+          allocations: 0,
+          totalBytes: 0,
+          peakBytes: 0,
+          peakPercent: null,
+          layout: null,
+        },
+      };
+      t.usages.set(h, u);
+    }
+    t.lastUsage = u;
+    return u;
+  }
+
+  private notePeak(t: TestState, u: Usage, seg: Segment): void {
+    const f = u.facts;
+    if (u.lastSegment !== seg.id) {
+      u.lastSegment = seg.id;
+      u.segmentPeak = -1;
+      f.segments++;
+    }
+    const current = seg.current;
+    if (current <= u.segmentPeak) return;
+    u.segmentPeak = current;
+    // The test's peak is one segment's — the fullest heap, by percent when the
+    // size is known — so its bytes, heap size and percent always agree.
+    const pct = percentOf(current, seg.heapSize);
+    const isFuller = pct !== null ? f.peakPercent === null || pct > f.peakPercent : f.peakPercent === null && current > f.peakBytes;
+    if (isFuller) {
+      f.peakBytes = current;
+      f.peakPercent = pct;
+      f.heapSize = seg.heapSize;
+      seg.heap.layout?.markPeak(f, t.facts, this.heapMaps && seg.heap.name === null);
+    }
+  }
+
+  private ensureSegment(h: HeapState, t: TestState, line: number): Segment {
+    if (h.segment !== null) return h.segment;
+    if (!this.noInitReported) {
+      this.noInitReported = true;
+      this.diagnostic(line, 'no-init', 'heap activity before any init record: heap size unknown until the next init');
+    }
+    return this.openSegment(h, t, null, 0, line);
+  }
+
+  private openSegment(h: HeapState, t: TestState, heapSize: number | null, base: number, line: number): Segment {
+    const seg: Segment = {
+      id: ++this.segments,
+      heap: h,
+      heapSize,
+      base,
+      owner: t,
+      blocks: new Map(),
+      current: 0,
+      peak: 0,
+    };
+    h.segment = seg;
+    h.lastAlloc = null;
+    h.layout = LayoutModel.create(this.layoutChoice, base, heapSize);
+    const u = this.usage(t, h, seg);
+    this.notePeak(t, u, seg);
+    if (h.name === null) t.sampler.add(line, 0);
+    return seg;
+  }
+
+  /**
+   * Closes heap `h`'s open segment. `at` is the test printing the new `init`
+   * (null at the end of input): blocks still live are reclaimed when that is
+   * the test that opened the segment, leaks otherwise.
+   */
+  private closeSegment(h: HeapState, at: TestState | null): void {
+    const seg = h.segment;
+    if (seg === null) return;
+    h.layout?.settle();
+    h.segment = null;
+    if (seg.peak > this.peakBytes) this.peakBytes = seg.peak;
+    const pct = percentOf(seg.peak, seg.heapSize);
+    if (pct !== null && (this.peakPercent === null || pct > this.peakPercent)) this.peakPercent = pct;
+    // Only a named test can reset its own heap: outside any test, a block alive at an init is a leak.
+    const reclaimed = at !== null && at === seg.owner && seg.owner.facts.name !== null;
+    for (const block of seg.blocks.values()) {
+      if (block.freed) continue;
+      block.site.live--;
+      if (block.persistent) continue;
+      const b = this.blockFacts(block, h);
+      if (reclaimed) block.test.facts.reclaimed.push(b);
+      else {
+        block.test.facts.leaks.push(b);
+        block.site.leaks++;
+      }
+      block.test.liveBlocks--;
+    }
+    seg.blocks.clear();
+    this.flush();
+  }
+
+  private blockFacts(block: LiveBlock, h: HeapState): Block {
+    const b: Block = { address: block.address, size: block.size, site: block.site.text, line: block.line };
+    if (h.name !== null) b.heap = h.name;
+    return b;
+  }
+
+  /** A lane's process ended: its heaps end as at the end of input, its test ends. */
+  private endLane(l: LaneState, _line: number): void {
+    for (const h of l.heaps.values()) this.closeSegment(h, null);
+    this.pools.endLane(l);
+    this.endCurrent(l);
+  }
+
+  // ── inputs, diagnostics, the end ─────────────────────────────────────
+
+  /** Ends one input among several (log files): the end of input for its segments and tests. */
+  endInput(): void {
+    for (const l of this.lanes.values()) this.endLane(l, this.lastLine);
+    this.session++;
+    this.byName = new Map();
+    this.namedTests = 0;
+    this.plan = null;
+  }
+
+  /** Names the input being read, for diagnostics when there are several (line numbers are per input). */
+  setSource(name: string | null): void {
+    this.source = name;
+  }
+
+  /** The input ended early (interrupted): the facts say so. */
+  markIncomplete(): void {
+    this.complete = false;
+  }
+
+  diagnostic(line: number, kind: DiagnosticKind, message: string): void {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+      this.diagnosticsDropped++;
+      return;
+    }
+    this.diagnostics.push({ line, kind, message: this.source === null ? message : `${this.source}: ${message}` });
+  }
+
+  /** Ends the input: closes every segment (live blocks leak) and every test. Call once. */
+  finish(harnesses: AnalysisFacts['harnesses'], linesRead: number): AnalysisFacts {
+    if (this.finished) throw new Error('Tracker.finish() was already called: the facts are final');
+    this.finished = true;
+    for (const l of this.lanes.values()) this.endLane(l, linesRead);
+    this.source = null; // what is said from here is about the whole input
+    this.flush();
+    if (!this.recordsSeen) {
+      this.diagnostic(linesRead, 'no-profiling', 'no memory-profiling record (==MP …) was found in the input');
+    }
+    if (this.diagnosticsDropped > 0) {
+      this.diagnostics.push({ line: linesRead, kind: 'input', message: `${this.diagnosticsDropped} more diagnostics not listed` });
+    }
+    return {
+      tests: this.tests.map((t) => (t.lateOutcome === null ? t.facts : { ...t.facts, outcome: t.lateOutcome })),
+      diagnostics: this.diagnostics,
+      recordsSeen: this.recordsSeen,
+      unreadRecords: this.unreadRecords,
+      linesRead,
+      segments: this.segments,
+      peakBytes: this.peakBytes,
+      peakPercent: this.peakPercent,
+      harnesses,
+      sites: this.sites.census(),
+      pools: this.pools.summaries(),
+      complete: this.complete,
+    };
+  }
+
+  /** For the pool tracker: the test activity in a lane belongs to. */
+  activeTest(l: LaneState, line: number): TestState {
+    return this.active(l, line);
+  }
+
+  /** For the pool tracker: a test's blocks are still live (it is not final yet). */
+  hold(t: TestState): void {
+    t.liveBlocks++;
+  }
+
+  /** For the pool tracker: the block held with `hold` is resolved. */
+  unhold(t: TestState): void {
+    t.liveBlocks--;
+    if (t.ended && t.liveBlocks === 0) this.flush();
+  }
+
+  /** For the pool tracker. */
+  get lanesState(): Iterable<LaneState> {
+    return this.lanes.values();
+  }
+}
+
+export type { LaneState };
+
+function fuller(a: HeapUsage, b: HeapUsage): boolean {
+  if (a.peakPercent !== null && b.peakPercent !== null) return a.peakPercent > b.peakPercent;
+  if (a.peakPercent !== null) return true;
+  return b.peakPercent === null && a.peakBytes > b.peakBytes;
+}
