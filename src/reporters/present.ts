@@ -88,6 +88,11 @@ export function describeBlock(b: Block): string {
   return `${bytes(b.size)} at ${formatAddress(b.address)}${heap} allocated at ${b.site} (log line ${b.line})`;
 }
 
+/** A pool block (its `heap` is the pool): `32-byte block of pool app.tx at 0x… taken at SITE (log line N)`. */
+export function describePoolBlock(b: Block): string {
+  return `${b.size}-byte block of pool ${b.heap ?? '?'} at ${formatAddress(b.address)} taken at ${b.site} (log line ${b.line}), never released`;
+}
+
 export function describeCarried(b: CarriedBlock): string {
   return `${describeBlock(b)}, freed by ${testName(b.freedBy)} (log line ${b.freeLine})`;
 }
@@ -161,9 +166,10 @@ export function blockDetail(b: Block): string {
 export function findingDetail(f: Finding): string {
   switch (f.kind) {
     case 'leak':
-    case 'pool-leak':
     case 'persistent':
       return blockDetail(f.block!);
+    case 'pool-leak':
+      return describePoolBlock(f.block!);
     case 'reclaimed':
       return `${blockDetail(f.block!)} (heap reset within the test)`;
     case 'carried':
@@ -182,9 +188,10 @@ export function findingDetail(f: Finding): string {
 export function describeFinding(f: Finding): string {
   switch (f.kind) {
     case 'leak':
-    case 'pool-leak':
     case 'persistent':
       return describeBlock(f.block!);
+    case 'pool-leak':
+      return describePoolBlock(f.block!);
     case 'reclaimed':
       return `${describeBlock(f.block!)}, still live when the test reset its heap`;
     case 'carried':
