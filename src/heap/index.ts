@@ -33,8 +33,8 @@ export {
   APP_MEM_REALLOC,
   APP_MEM_STRDUP,
   AppHeap,
-  callerSite,
   mem_utils_heap,
   mem_utils_init,
 } from './app-heap.js';
-export type { AllocSite, AppHeapOptions, PtrRef, RecordSink } from './app-heap.js';
+export type { AppHeapOptions, PtrRef } from './app-heap.js';
+export { callerSite } from './call-site.js';
