@@ -104,7 +104,12 @@ export class ProfilingAllocator implements Allocator {
 
   allocate(size: number, site?: AllocSite, persist?: boolean): number | null {
     const where = this.site(site);
-    const p = this.inner.allocate(size, where, persist);
+    let p: number | null;
+    try {
+      p = this.inner.allocate(size, where, persist);
+    } catch (e) {
+      throw this.corrupted(e, where);
+    }
     if (p !== null) {
       this.emit({ kind: persist === true ? 'persist' : 'alloc', heap: this.heap, size, address: p, site: where });
       if (this.requested !== null) this.requested[(p - this.inner.base) >>> 2] = size;
