@@ -62,7 +62,7 @@ export class HardenedAllocator implements Allocator {
   /** Requested size of each live block (with guards: needed to find the guard after it). */
   private readonly live = new Map<number, number>();
   private readonly freed = new Set<number>();
-  /** Poisoned spans of freed blocks, [start, end) addresses, by the freed block's address. */
+  /** Poisoned spans of freed blocks, [start, end) region offsets, by the freed block's address. */
   private readonly poisoned = new Map<number, [number, number]>();
   private frees = 0;
 
@@ -218,11 +218,11 @@ export class HardenedAllocator implements Allocator {
   /** Fill freed block `address`'s span (its payload `q` in the inner allocator) with the poison pattern, word-aligned. */
   private poison(address: number, q: number, usable: number): void {
     const region = this.inner.region;
-    const base = this.inner.base;
-    const start = (q + POISON_SKIP + 3) & ~3;
-    const end = (q + usable) & ~3;
+    // Region offsets (addresses may pass 2^31, where bit operations would wrap); the base is 8-aligned.
+    const start = (q - this.inner.base + POISON_SKIP + 3) & ~3;
+    const end = (q - this.inner.base + usable) & ~3;
     if (end <= start) return;
-    for (let a = start; a < end; a++) region[a - base] = POISON[a & 3];
+    for (let at = start; at < end; at++) region[at] = POISON[at & 3];
     this.poisoned.set(address, [start, end]);
   }
 
@@ -234,10 +234,10 @@ export class HardenedAllocator implements Allocator {
   private handedOut(q: number, site: AllocSite | undefined): void {
     if (this.poisoned.size === 0) return;
     const usable = this.inner.usableSize(q) ?? 0;
-    const from = q + 8;
-    const to = q + usable;
+    const from = q - this.inner.base + 8;
+    const to = q - this.inner.base + usable;
     for (const [at, [start, end]] of this.poisoned) {
-      if (end + POISON_SKIP <= q || start >= to + POISON_SKIP) continue;
+      if (end + POISON_SKIP <= from || start >= to + POISON_SKIP) continue;
       this.poisoned.delete(at);
       this.verifyPoison(at, Math.max(start, from), Math.min(end, to), site);
     }
@@ -245,11 +245,10 @@ export class HardenedAllocator implements Allocator {
 
   private verifyPoison(at: number, start: number, end: number, site: AllocSite | undefined): void {
     const region = this.inner.region;
-    const base = this.inner.base;
-    for (let a = start; a < end; a++) {
-      if (region[a - base] !== POISON[a & 3]) {
+    for (let off = start; off < end; off++) {
+      if (region[off] !== POISON[off & 3]) {
         this.poisoned.delete(at);
-        this.raise('use-after-free', at, `freed block ${hex(at)} was written to at ${hex(a)} after it was freed`, site);
+        this.raise('use-after-free', at, `freed block ${hex(at)} was written to at ${hex(this.inner.base + off)} after it was freed`, site);
       }
     }
   }
