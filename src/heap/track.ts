@@ -74,6 +74,24 @@ class Counters {
     this.numFailures++;
     this.unfulfilledBytes += size;
   }
+
+  /** An allocation of `size` requested bytes served with `usable` (the hot path: written out). */
+  allocation(size: number, usable: number): void {
+    this.numAllocations++;
+    const requested = (this.requestedBytes += size);
+    if (requested > this.peakRequestedBytes) this.peakRequestedBytes = requested;
+    this.cumulativeRequestedBytes += size;
+    const allocated = (this.allocatedBytes += usable);
+    if (allocated > this.peakAllocatedBytes) this.peakAllocatedBytes = allocated;
+    this.cumulativeAllocatedBytes += usable;
+  }
+
+  /** A block of `size` requested and `usable` bytes given back. */
+  deallocation(size: number, usable: number): void {
+    this.numDeallocations++;
+    this.requestedBytes -= size;
+    this.allocatedBytes -= usable;
+  }
 }
 
 export class TrackingAllocator implements Allocator {
@@ -113,13 +131,8 @@ export class TrackingAllocator implements Allocator {
     }
     const usable = inner.usableSize(p) ?? size;
     this.sizes[(p - inner.base) >>> 2] = size;
-    const chain = this.chain;
-    for (let i = 0; i < chain.length; i++) {
-      const c = chain[i];
-      c.numAllocations++;
-      c.requested(size, 0);
-      c.allocated(usable, 0);
-    }
+    this.counters.allocation(size, usable);
+    for (let t = this.parent; t !== null; t = t.parent) t.counters.allocation(size, usable);
     return p;
   }
 
@@ -128,13 +141,8 @@ export class TrackingAllocator implements Allocator {
     const usable = inner.usableSize(address) ?? 0;
     inner.free(address, site);
     const requested = this.sizes[(address - inner.base) >>> 2];
-    const chain = this.chain;
-    for (let i = 0; i < chain.length; i++) {
-      const c = chain[i];
-      c.numDeallocations++;
-      c.requested(0, requested);
-      c.allocated(0, usable);
-    }
+    this.counters.deallocation(requested, usable);
+    for (let t = this.parent; t !== null; t = t.parent) t.counters.deallocation(requested, usable);
   }
 
   reallocate(address: number | null, size: number, site?: AllocSite): number | null {

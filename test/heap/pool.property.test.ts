@@ -90,7 +90,7 @@ describe('pool model', () => {
             m.max = Math.max(m.max, m.inUse);
             live.set(obj, { pool, refs: 1, byte: 0 });
             expected.push({ kind: 'alloc', heap: pool.name, size: 12, address: obj, site: o.kind === 'try' ? 'p.c:1' : 'p.c:2' });
-          } else if (live.size > 0) {
+          } else if (live.size > 0 && 'pick' in o) {
             const obj = nth(o.pick);
             const l = live.get(obj)!;
             if (o.kind === 'write') {
