@@ -23,8 +23,8 @@
  * two free blocks are neighbours (a free merges with free neighbours).
  */
 import { DEFAULT_HEAP_BASE, HeapCorruptionError } from './allocator.js';
-import { allocationFailed } from './failure.js';
-import { type Allocator, type AllocatorStats, type AllocSite, ownsByWalk, statsOf, type WalkCallback } from './interface.js';
+import { noBlock } from './failure.js';
+import { type Allocator, type AllocatorStats, type AllocSite, ownsByWalk, reallocateByResizeOrMove, statsOf, type WalkCallback } from './interface.js';
 
 /** Block header size, and the payload's offset from the block. */
 export const BLOCK_HEADER = 8;
@@ -69,6 +69,33 @@ export function corruption(a: Allocator, reason: 'invariant' | 'wild-pointer' | 
 /** Throws unless `size` is an integer (a fraction or a non-number is a programming error). */
 export function checkInteger(what: string, size: number): void {
   if (typeof size !== 'number' || size % 1 !== 0) throw new TypeError(`${what}: size must be an integer, got ${String(size)}`);
+}
+
+/**
+ * Offset of the live block whose payload is `address`, `off` being its
+ * block offset and `inRange` whether that offset can be a block; throws
+ * for anything else (the C code would corrupt the heap).
+ */
+export function liveOffset(a: Allocator, i32: Int32Array, address: number, off: number, inRange: boolean, what: string): number {
+  if (!inRange) throw corruption(a, 'wild-pointer', address - a.base, `${what} of an address outside the heap's blocks`);
+  if ((i32[(off >> 2) + W_SIZE] & USED) === 0) throw corruption(a, 'double-free', off, `${what} of a free block`);
+  return off;
+}
+
+/** Usable bytes of the block at `off` if it is used, else null. */
+export function usableAt(i32: Int32Array, off: number): number | null {
+  const w1 = i32[(off >> 2) + W_SIZE];
+  return (w1 & USED) === 0 ? null : (w1 & SIZE_BITS) - BLOCK_HEADER;
+}
+
+/** Walk tagged blocks from offset `from` to `to`, as chunks. */
+export function walkBlocks(a: Allocator, i32: Int32Array, from: number, to: number, cb: WalkCallback): void {
+  for (let off = from; off < to; ) {
+    const w1 = i32[(off >> 2) + W_SIZE];
+    const size = w1 & SIZE_BITS;
+    if (cb({ address: a.base + off, size, used: (w1 & USED) !== 0 }) === true || size <= 0) return;
+    off += size;
+  }
 }
 
 /**
@@ -168,18 +195,14 @@ export abstract class BlockAllocator implements Allocator {
   }
 
   private failed(size: number, site: AllocSite | undefined): null {
-    allocationFailed(this, size, site);
-    return null;
+    return noBlock(this, size, site);
   }
 
-  /** Block offset of a live block's payload address; throws for anything else (C would corrupt the heap). */
+  /** Block offset of a live block's payload address; throws for anything else. */
   protected liveBlock(address: number, what: string): number {
     const off = address - this.base - BLOCK_HEADER;
-    if (!(off >= this.first && off < this.end) || (off & (this.alignment - 1)) !== (this.first & (this.alignment - 1))) {
-      throw corruption(this, 'wild-pointer', address - this.base, `${what} of an address outside the heap's blocks`);
-    }
-    if ((this.i32[(off >> 2) + W_SIZE] & USED) === 0) throw corruption(this, 'double-free', off, `${what} of a free block`);
-    return off;
+    const inRange = off >= this.first && off < this.end && off % this.alignment === this.first % this.alignment;
+    return liveOffset(this, this.i32, address, off, inRange, what);
   }
 
   free(address: number): void {
@@ -210,21 +233,9 @@ export abstract class BlockAllocator implements Allocator {
   }
 
   reallocate(address: number | null, size: number, site?: AllocSite): number | null {
-    if (address === null || address === 0) return this.allocate(size, site);
-    if (size === 0) {
-      this.free(address);
-      return null;
-    }
-    const off = this.liveBlock(address, 'reallocate');
-    if (this.resize(address, size)) return address;
-    const fresh = this.allocate(size, site);
-    if (fresh === null) return null;
-    const from = off + BLOCK_HEADER;
-    const old = (this.i32[(off >> 2) + W_SIZE] & SIZE_BITS) - BLOCK_HEADER;
-    this.region.copyWithin(fresh - this.base, from, from + Math.min(old, size));
-    this.free(address);
-    return fresh;
+    return reallocateByResizeOrMove(this, address, size, site);
   }
+
 
   /** In place: shrink (the tail freed and merged onward) or grow into a free successor. */
   resize(address: number, size: number): boolean {
@@ -264,9 +275,7 @@ export abstract class BlockAllocator implements Allocator {
 
   usableSize(address: number): number | null {
     const off = address - this.base - BLOCK_HEADER;
-    if (!(off >= this.first && off < this.end) || off % this.alignment !== this.first % this.alignment) return null;
-    const w1 = this.i32[(off >> 2) + W_SIZE];
-    return (w1 & USED) === 0 ? null : (w1 & SIZE_BITS) - BLOCK_HEADER;
+    return off >= this.first && off < this.end && off % this.alignment === this.first % this.alignment ? usableAt(this.i32, off) : null;
   }
 
   owns(address: number): boolean {
@@ -274,13 +283,7 @@ export abstract class BlockAllocator implements Allocator {
   }
 
   walk(cb: WalkCallback): void {
-    const i32 = this.i32;
-    for (let off = this.first; off < this.end; ) {
-      const w1 = i32[(off >> 2) + W_SIZE];
-      const size = w1 & SIZE_BITS;
-      if (cb({ address: this.base + off, size, used: (w1 & USED) !== 0 }) === true || size <= 0) return;
-      off += size;
-    }
+    walkBlocks(this, this.i32, this.first, this.end, cb);
   }
 
   stats(): AllocatorStats {

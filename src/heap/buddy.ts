@@ -21,9 +21,9 @@
  * "ends by L", so the last tiles (smaller than the first) never merge across.
  */
 import { DEFAULT_HEAP_BASE } from './allocator.js';
-import { BLOCK_HEADER, type BlockOptions, checkInteger, corruption, regionWords, SIZE_BITS, USED, W_NEXT_FREE, W_PREV_FREE, W_SIZE } from './block.js';
-import { allocationFailed } from './failure.js';
-import { type Allocator, type AllocatorStats, type AllocSite, ownsByWalk, statsOf, type WalkCallback } from './interface.js';
+import { BLOCK_HEADER, type BlockOptions, checkInteger, corruption, liveOffset, regionWords, SIZE_BITS, usableAt, USED, walkBlocks, W_NEXT_FREE, W_PREV_FREE, W_SIZE } from './block.js';
+import { noBlock } from './failure.js';
+import { type Allocator, type AllocatorStats, type AllocSite, ownsByWalk, reallocateByResizeOrMove, statsOf, type WalkCallback } from './interface.js';
 
 /** Smallest block: header and free-list links. */
 export const MIN_BUDDY = 16;
@@ -126,17 +126,12 @@ export class BuddyAllocator implements Allocator {
   }
 
   private failed(size: number, site: AllocSite | undefined): null {
-    allocationFailed(this, size, site);
-    return null;
+    return noBlock(this, size, site);
   }
 
   private liveBlock(address: number, what: string): number {
     const off = address - this.base - BLOCK_HEADER;
-    if (!(off >= this.arena && off < this.arena + this.length) || (off & (MIN_BUDDY - 1)) !== 0) {
-      throw corruption(this, 'wild-pointer', address - this.base, `${what} of an address outside the heap's blocks`);
-    }
-    if ((this.i32[(off >> 2) + W_SIZE] & USED) === 0) throw corruption(this, 'double-free', off, `${what} of a free block`);
-    return off;
+    return liveOffset(this, this.i32, address, off, off >= this.arena && off < this.arena + this.length && (off & (MIN_BUDDY - 1)) === 0, what);
   }
 
   free(address: number): void {
@@ -163,20 +158,9 @@ export class BuddyAllocator implements Allocator {
   }
 
   reallocate(address: number | null, size: number, site?: AllocSite): number | null {
-    if (address === null || address === 0) return this.allocate(size, site);
-    if (size === 0) {
-      this.free(address);
-      return null;
-    }
-    const off = this.liveBlock(address, 'reallocate');
-    if (this.resize(address, size)) return address;
-    const fresh = this.allocate(size, site);
-    if (fresh === null) return null;
-    const old = (this.i32[(off >> 2) + W_SIZE] & SIZE_BITS) - BLOCK_HEADER;
-    this.region.copyWithin(fresh - this.base, off + BLOCK_HEADER, off + BLOCK_HEADER + Math.min(old, size));
-    this.free(address);
-    return fresh;
+    return reallocateByResizeOrMove(this, address, size, site);
   }
+
 
   /** In place only while the block's power of two still holds the size. */
   resize(address: number, size: number): boolean {
@@ -188,9 +172,7 @@ export class BuddyAllocator implements Allocator {
 
   usableSize(address: number): number | null {
     const off = address - this.base - BLOCK_HEADER;
-    if (!(off >= this.arena && off < this.arena + this.length) || (off & (MIN_BUDDY - 1)) !== 0) return null;
-    const w1 = this.i32[(off >> 2) + W_SIZE];
-    return (w1 & USED) === 0 ? null : (w1 & SIZE_BITS) - BLOCK_HEADER;
+    return off >= this.arena && off < this.arena + this.length && (off & (MIN_BUDDY - 1)) === 0 ? usableAt(this.i32, off) : null;
   }
 
   owns(address: number): boolean {
@@ -198,14 +180,7 @@ export class BuddyAllocator implements Allocator {
   }
 
   walk(cb: WalkCallback): void {
-    const i32 = this.i32;
-    const end = this.arena + this.length;
-    for (let off = this.arena; off < end; ) {
-      const w1 = i32[(off >> 2) + W_SIZE];
-      const size = w1 & SIZE_BITS;
-      if (cb({ address: this.base + off, size, used: (w1 & USED) !== 0 }) === true || size <= 0) return;
-      off += size;
-    }
+    walkBlocks(this, this.i32, this.arena, this.arena + this.length, cb);
   }
 
   stats(): AllocatorStats {

@@ -17,9 +17,9 @@
  * until `reset()`, and counts as free space that no request can have.
  */
 import { DEFAULT_HEAP_BASE } from './allocator.js';
-import { BLOCK_HEADER, type BlockOptions, checkInteger, corruption, MIN_BLOCK, regionWords, SIZE_BITS, USED, W_SIZE } from './block.js';
-import { allocationFailed } from './failure.js';
-import { type Allocator, type AllocatorStats, type AllocSite, ownsByWalk, statsOf, type WalkCallback } from './interface.js';
+import { BLOCK_HEADER, type BlockOptions, checkInteger, corruption, liveOffset, MIN_BLOCK, regionWords, SIZE_BITS, usableAt, USED, walkBlocks, W_SIZE } from './block.js';
+import { noBlock } from './failure.js';
+import { type Allocator, type AllocatorStats, type AllocSite, ownsByWalk, reallocateByResizeOrMove, statsOf, type WalkCallback } from './interface.js';
 
 const W_TOP = 0; // word: offset of the next block
 const HEADER_BYTES = 8;
@@ -80,40 +80,23 @@ export class BumpAllocator implements Allocator {
   }
 
   private failed(size: number, site: AllocSite | undefined): null {
-    allocationFailed(this, size, site);
-    return null;
+    return noBlock(this, size, site);
   }
 
   private liveBlock(address: number, what: string): number {
     const off = address - this.base - BLOCK_HEADER;
-    if (!(off >= this.first && off < this.i32[W_TOP]) || off % this.alignment !== this.first % this.alignment) {
-      throw corruption(this, 'wild-pointer', address - this.base, `${what} of an address outside the heap's blocks`);
-    }
-    if ((this.i32[(off >> 2) + W_SIZE] & USED) === 0) throw corruption(this, 'double-free', off, `${what} of a freed block`);
-    return off;
+    return liveOffset(this, this.i32, address, off, off >= this.first && off < this.i32[W_TOP] && off % this.alignment === this.first % this.alignment, what);
   }
 
-  /** Marks the block freed; its memory comes back only with `reset()`. */
   free(address: number): void {
     const off = this.liveBlock(address, 'free');
     this.i32[(off >> 2) + W_SIZE] &= ~USED;
   }
 
   reallocate(address: number | null, size: number, site?: AllocSite): number | null {
-    if (address === null || address === 0) return this.allocate(size, site);
-    if (size === 0) {
-      this.free(address);
-      return null;
-    }
-    const off = this.liveBlock(address, 'reallocate');
-    if (this.resize(address, size)) return address;
-    const fresh = this.allocate(size, site);
-    if (fresh === null) return null;
-    const old = (this.i32[(off >> 2) + W_SIZE] & SIZE_BITS) - BLOCK_HEADER;
-    this.region.copyWithin(fresh - this.base, off + BLOCK_HEADER, off + BLOCK_HEADER + Math.min(old, size));
-    this.free(address);
-    return fresh;
+    return reallocateByResizeOrMove(this, address, size, site);
   }
+
 
   /** Any block keeps a smaller size in place; the last one also grows or gives back its tail. */
   resize(address: number, size: number): boolean {
@@ -137,9 +120,7 @@ export class BumpAllocator implements Allocator {
 
   usableSize(address: number): number | null {
     const off = address - this.base - BLOCK_HEADER;
-    if (!(off >= this.first && off < this.i32[W_TOP]) || off % this.alignment !== this.first % this.alignment) return null;
-    const w1 = this.i32[(off >> 2) + W_SIZE];
-    return (w1 & USED) === 0 ? null : (w1 & SIZE_BITS) - BLOCK_HEADER;
+    return off >= this.first && off < this.i32[W_TOP] && off % this.alignment === this.first % this.alignment ? usableAt(this.i32, off) : null;
   }
 
   owns(address: number): boolean {
@@ -147,16 +128,10 @@ export class BumpAllocator implements Allocator {
   }
 
   walk(cb: WalkCallback): void {
-    const i32 = this.i32;
-    const top = i32[W_TOP];
-    let off = this.first;
-    while (off < top) {
-      const w1 = i32[(off >> 2) + W_SIZE];
-      const size = w1 & SIZE_BITS;
-      if (cb({ address: this.base + off, size, used: (w1 & USED) !== 0 }) === true || size <= 0) return;
-      off += size;
-    }
-    if (top < this.end) cb({ address: this.base + top, size: this.end - top, used: false });
+    const top = this.i32[W_TOP];
+    let stopped = false;
+    walkBlocks(this, this.i32, this.first, top, (c) => (stopped = cb(c) === true));
+    if (!stopped && top < this.end) cb({ address: this.base + top, size: this.end - top, used: false });
   }
 
   stats(): AllocatorStats {

@@ -59,3 +59,9 @@ export function setReserve(r: ReserveLike | null): void {
 export function insideFailureHandler(): boolean {
   return inHandler > 0;
 }
+
+/** An allocator's NULL: the handler is told, then null (one line for every strategy's failure path). */
+export function noBlock(allocator: unknown, size: number, site: AllocSite | undefined): null {
+  allocationFailed(allocator, size, site);
+  return null;
+}

@@ -21,8 +21,8 @@
  * `guard-before` / `guard-after`.
  */
 import { HeapCorruptionError, type HeapCorruptionReason } from './allocator.js';
-import type { Allocator, AllocatorStats, AllocSite, WalkCallback } from './interface.js';
-import { siteText } from './interface.js';
+import { ForwardingAllocator } from './forwarding.js';
+import { type Allocator, type AllocSite, reallocateByResizeOrMove, siteText } from './interface.js';
 
 export type HardenLevel = 'basic' | 'robust' | 'debug';
 
@@ -52,9 +52,7 @@ interface Layer {
   reportCorruption?(e: unknown, site: string | undefined): unknown;
 }
 
-export class HardenedAllocator implements Allocator {
-  readonly name: string;
-  readonly inner: Allocator;
+export class HardenedAllocator extends ForwardingAllocator {
   readonly level: HardenLevel;
   readonly poisonInterval: number;
   readonly guardWords: number;
@@ -67,8 +65,7 @@ export class HardenedAllocator implements Allocator {
   private frees = 0;
 
   constructor(inner: Allocator, options: HardenOptions = {}) {
-    this.inner = inner;
-    this.name = `harden(${inner.name})`;
+    super(inner, 'harden');
     this.level = options.level ?? 'robust';
     if (!['basic', 'robust', 'debug'].includes(this.level)) throw new RangeError(`harden: unknown level ${JSON.stringify(this.level)}`);
     this.poisonInterval = options.poisonInterval ?? 0;
@@ -78,17 +75,7 @@ export class HardenedAllocator implements Allocator {
     this.guard = 4 * this.guardWords;
   }
 
-  get base(): number {
-    return this.inner.base;
-  }
-  get capacity(): number {
-    return this.inner.capacity;
-  }
-  get region(): Uint8Array {
-    return this.inner.region;
-  }
-
-  allocate(size: number, site?: AllocSite, persist?: boolean): number | null {
+  override allocate(size: number, site?: AllocSite, persist?: boolean): number | null {
     // Guards never turn a refused size into a served one.
     const q = this.inner.allocate(size >= 1 ? size + 2 * this.guard : size, site, persist);
     if (q === null) return this.after(null);
@@ -100,7 +87,7 @@ export class HardenedAllocator implements Allocator {
     return this.after(p);
   }
 
-  free(address: number, site?: AllocSite): void {
+  override free(address: number, site?: AllocSite): void {
     this.validate(address, 'free', site);
     this.checkGuards(address, site);
     const q = address - this.guard;
@@ -113,24 +100,13 @@ export class HardenedAllocator implements Allocator {
     this.after(null);
   }
 
-  reallocate(address: number | null, size: number, site?: AllocSite): number | null {
-    if (address === null || address === 0) return this.allocate(size, site);
-    if (size === 0) {
-      this.free(address, site);
-      return null;
-    }
-    if (this.resize(address, size, site)) return address;
-    const old = this.live.get(address) ?? this.inner.usableSize(address) ?? 0;
-    const p = this.allocate(size, site);
-    if (p === null) return null;
-    const region = this.inner.region;
-    const from = address - this.inner.base;
-    region.copyWithin(p - this.inner.base, from, from + Math.min(old, size));
-    this.free(address, site);
-    return p;
+  override reallocate(address: number | null, size: number, site?: AllocSite): number | null {
+    // In place, else through this decorator's allocate and free: guards written, poison verified.
+    return reallocateByResizeOrMove(this, address, size, site);
   }
 
-  resize(address: number, size: number, site?: AllocSite): boolean {
+
+  override resize(address: number, size: number, site?: AllocSite): boolean {
     this.validate(address, 'resize', site);
     this.checkGuards(address, site);
     if (!(size >= 1)) return false;
@@ -142,32 +118,24 @@ export class HardenedAllocator implements Allocator {
     return this.after(true);
   }
 
-  usableSize(address: number): number | null {
+  override usableSize(address: number): number | null {
     if (this.guard === 0) return this.inner.usableSize(address);
     return this.live.get(address) ?? null;
   }
 
-  owns(address: number): boolean {
+  override owns(address: number): boolean {
     return (this.guard === 0 || this.live.has(address)) && this.inner.owns(address - this.guard);
   }
 
-  walk(cb: WalkCallback): void {
-    this.inner.walk(cb);
-  }
-  stats(): AllocatorStats {
-    return this.inner.stats();
-  }
-
   /** The allocator's invariants, every guard of every live block, every poisoned span. */
-  check(): void {
+  override check(): void {
     this.inner.check();
     if (this.guard > 0) for (const p of this.live.keys()) this.checkGuards(p, undefined);
     for (const [at, span] of this.poisoned) this.verifyPoison(at, span[0], span[1], undefined);
   }
 
-  reset(): void {
-    if (this.inner.reset === undefined) throw new TypeError(`${this.inner.name} cannot be reset`);
-    this.inner.reset();
+  override reset(): void {
+    super.reset();
     this.live.clear();
     this.freed.clear();
     this.poisoned.clear();

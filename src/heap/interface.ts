@@ -114,3 +114,24 @@ export function ownsByWalk(a: Allocator, address: number, payloadOffset: number)
   });
   return found;
 }
+
+/**
+ * C's realloc over `resize`: NULL allocates, 0 frees, in place when the
+ * block can be resized there, else allocate, copy, free (the old block
+ * untouched when the allocation fails). What every strategy but the SDK does.
+ */
+export function reallocateByResizeOrMove(a: Allocator, address: number | null, size: number, site: AllocSite | undefined): number | null {
+  if (address === null || address === 0) return a.allocate(size, site);
+  if (size === 0) {
+    a.free(address, site);
+    return null;
+  }
+  if (a.resize(address, size, site)) return address; // throws for an address that is no live block
+  const old = a.usableSize(address) ?? 0;
+  const fresh = a.allocate(size, site);
+  if (fresh === null) return null;
+  const from = address - a.base;
+  a.region.copyWithin(fresh - a.base, from, from + Math.min(old, size));
+  a.free(address, site);
+  return fresh;
+}

@@ -12,7 +12,8 @@
 import { checkName, checkSite, formatRecordLine, type MemRecord } from '../protocol/records.js';
 import { HeapCorruptionError } from './allocator.js';
 import { callerSite } from './call-site.js';
-import { type Allocator, type AllocatorStats, type AllocSite, siteText, type WalkCallback } from './interface.js';
+import { ForwardingAllocator } from './forwarding.js';
+import { type Allocator, type AllocSite, siteText } from './interface.js';
 
 /** Where records go: a function receiving each line (no newline), or a writable stream. */
 export type RecordSink = ((line: string) => void) | { write(chunk: string): unknown };
@@ -50,9 +51,7 @@ export function toSink(log: RecordSink | undefined): (line: string) => void {
 /** Sites already checked against the grammar: most programs use a few, over and over. */
 const MAX_CHECKED_SITES = 4096;
 
-export class ProfilingAllocator implements Allocator {
-  readonly name: string;
-  readonly inner: Allocator;
+export class ProfilingAllocator extends ForwardingAllocator {
   private readonly sink: (line: string) => void;
   private readonly prefix: string;
   private readonly heap: string | undefined;
@@ -63,8 +62,7 @@ export class ProfilingAllocator implements Allocator {
   private readonly checked = new Set<string>();
 
   constructor(inner: Allocator, options: ProfileOptions = {}) {
-    this.inner = inner;
-    this.name = `profile(${inner.name})`;
+    super(inner, 'profile');
     this.sink = toSink(options.sink);
     this.prefix = options.prefix ?? '';
     this.heap = options.heap === undefined ? undefined : checkName(options.heap);
@@ -72,16 +70,6 @@ export class ProfilingAllocator implements Allocator {
     this.failRecords = options.failRecords ?? false;
     this.requested = options.resizeRecords ? new Float64Array((inner.capacity >> 2) + 1) : null;
     if (options.init ?? true) this.emitInit();
-  }
-
-  get base(): number {
-    return this.inner.base;
-  }
-  get capacity(): number {
-    return this.inner.capacity;
-  }
-  get region(): Uint8Array {
-    return this.inner.region;
   }
 
   /** The site of this call, checked against the grammar before anything is done (a TypeError). */
@@ -102,7 +90,7 @@ export class ProfilingAllocator implements Allocator {
     return s === 'stack' ? callerSite() : typeof s === 'function' ? s() : s;
   }
 
-  allocate(size: number, site?: AllocSite, persist?: boolean): number | null {
+  override allocate(size: number, site?: AllocSite, persist?: boolean): number | null {
     const where = this.site(site);
     let p: number | null;
     try {
@@ -119,7 +107,7 @@ export class ProfilingAllocator implements Allocator {
     return p;
   }
 
-  free(address: number, site?: AllocSite): void {
+  override free(address: number, site?: AllocSite): void {
     const where = this.site(site);
     this.emit({ kind: 'free', heap: this.heap, address, site: where });
     try {
@@ -129,7 +117,7 @@ export class ProfilingAllocator implements Allocator {
     }
   }
 
-  reallocate(address: number | null, size: number, site?: AllocSite): number | null {
+  override reallocate(address: number | null, size: number, site?: AllocSite): number | null {
     if (address === 0) address = null;
     if (address === null) return this.allocate(size, site);
     const where = this.site(site);
@@ -154,7 +142,7 @@ export class ProfilingAllocator implements Allocator {
     return p;
   }
 
-  resize(address: number, size: number, site?: AllocSite): boolean {
+  override resize(address: number, size: number, site?: AllocSite): boolean {
     const where = this.site(site);
     let ok: boolean;
     try {
@@ -174,19 +162,7 @@ export class ProfilingAllocator implements Allocator {
     requested[at] = size;
   }
 
-  usableSize(address: number): number | null {
-    return this.inner.usableSize(address);
-  }
-  owns(address: number): boolean {
-    return this.inner.owns(address);
-  }
-  walk(cb: WalkCallback): void {
-    this.inner.walk(cb);
-  }
-  stats(): AllocatorStats {
-    return this.inner.stats();
-  }
-  check(): void {
+  override check(): void {
     try {
       this.inner.check();
     } catch (e) {
@@ -195,9 +171,8 @@ export class ProfilingAllocator implements Allocator {
   }
 
   /** Every block is gone: logged as `init`, which is what the analyzer reads that as. */
-  reset(): void {
-    if (this.inner.reset === undefined) throw new TypeError(`${this.inner.name} cannot be reset`);
-    this.inner.reset();
+  override reset(): void {
+    super.reset();
     this.emitInit();
   }
 

@@ -13,7 +13,8 @@
  * a moved reallocation counts as an allocation of the new block followed by
  * the release of the old one.
  */
-import type { Allocator, AllocatorStats, AllocSite, WalkCallback } from './interface.js';
+import { ForwardingAllocator } from './forwarding.js';
+import type { Allocator, AllocSite } from './interface.js';
 
 export interface TrackingMetrics {
   requestedBytes: number;
@@ -94,9 +95,7 @@ class Counters {
   }
 }
 
-export class TrackingAllocator implements Allocator {
-  readonly name: string;
-  readonly inner: Allocator;
+export class TrackingAllocator extends ForwardingAllocator {
   readonly parent: TrackingAllocator | null;
   private readonly counters = new Counters();
   /** This tracker's counters and its ancestors'. */
@@ -105,24 +104,13 @@ export class TrackingAllocator implements Allocator {
   private readonly sizes: Float64Array;
 
   constructor(inner: Allocator, options: TrackOptions = {}) {
-    this.inner = inner;
-    this.name = `track(${inner.name})`;
+    super(inner, 'track');
     this.parent = options.parent ?? null;
     this.chain = this.parent === null ? [this.counters] : [this.counters, ...this.parent.chain];
     this.sizes = new Float64Array((inner.capacity >> 2) + 1);
   }
 
-  get base(): number {
-    return this.inner.base;
-  }
-  get capacity(): number {
-    return this.inner.capacity;
-  }
-  get region(): Uint8Array {
-    return this.inner.region;
-  }
-
-  allocate(size: number, site?: AllocSite, persist?: boolean): number | null {
+  override allocate(size: number, site?: AllocSite, persist?: boolean): number | null {
     const inner = this.inner;
     const p = inner.allocate(size, site, persist);
     if (p === null) {
@@ -136,7 +124,7 @@ export class TrackingAllocator implements Allocator {
     return p;
   }
 
-  free(address: number, site?: AllocSite): void {
+  override free(address: number, site?: AllocSite): void {
     const inner = this.inner;
     const usable = inner.usableSize(address) ?? 0;
     inner.free(address, site);
@@ -145,7 +133,7 @@ export class TrackingAllocator implements Allocator {
     for (let t = this.parent; t !== null; t = t.parent) t.counters.deallocation(requested, usable);
   }
 
-  reallocate(address: number | null, size: number, site?: AllocSite): number | null {
+  override reallocate(address: number | null, size: number, site?: AllocSite): number | null {
     if (address === null || address === 0) return this.allocate(size, site);
     if (size === 0) {
       this.free(address, site);
@@ -176,7 +164,7 @@ export class TrackingAllocator implements Allocator {
     return p;
   }
 
-  resize(address: number, size: number, site?: AllocSite): boolean {
+  override resize(address: number, size: number, site?: AllocSite): boolean {
     const inner = this.inner;
     const oldUsable = inner.usableSize(address) ?? 0;
     if (!inner.resize(address, size, site)) {
@@ -199,24 +187,8 @@ export class TrackingAllocator implements Allocator {
     for (const c of this.chain) c.failure(size);
   }
 
-  usableSize(address: number): number | null {
-    return this.inner.usableSize(address);
-  }
-  owns(address: number): boolean {
-    return this.inner.owns(address);
-  }
-  walk(cb: WalkCallback): void {
-    this.inner.walk(cb);
-  }
-  stats(): AllocatorStats {
-    return this.inner.stats();
-  }
-  check(): void {
-    this.inner.check();
-  }
-  reset(): void {
-    if (this.inner.reset === undefined) throw new TypeError(`${this.inner.name} cannot be reset`);
-    this.inner.reset();
+  override reset(): void {
+    super.reset();
     this.sizes.fill(0);
     // Every block is gone: nothing is requested or allocated any more (peaks and counts stay).
     const requested = this.counters.requestedBytes;
