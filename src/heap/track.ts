@@ -100,14 +100,19 @@ export class TrackingAllocator extends ForwardingAllocator {
   private readonly counters = new Counters();
   /** This tracker's counters and its ancestors'. */
   private readonly chain: Counters[];
-  /** Requested size of each live block, by (address − base) / 4: freeing passes no size. */
+  /** Requested and usable size of each live block, by (address − base) / 4: freeing passes no size. */
   private readonly sizes: Float64Array;
+  private readonly usable: Float64Array;
+  /** The inner allocator's base (it never changes): one load on the hot path instead of a getter chain. */
+  private readonly origin: number;
 
   constructor(inner: Allocator, options: TrackOptions = {}) {
     super(inner, 'track');
     this.parent = options.parent ?? null;
     this.chain = this.parent === null ? [this.counters] : [this.counters, ...this.parent.chain];
     this.sizes = new Float64Array((inner.capacity >> 2) + 1);
+    this.usable = new Float64Array((inner.capacity >> 2) + 1);
+    this.origin = inner.base;
   }
 
   override allocate(size: number, site?: AllocSite, persist?: boolean): number | null {
@@ -118,17 +123,19 @@ export class TrackingAllocator extends ForwardingAllocator {
       return null;
     }
     const usable = inner.usableSize(p) ?? size;
-    this.sizes[(p - inner.base) >>> 2] = size;
+    const at = (p - this.origin) >>> 2;
+    this.sizes[at] = size;
+    this.usable[at] = usable;
     this.counters.allocation(size, usable);
     for (let t = this.parent; t !== null; t = t.parent) t.counters.allocation(size, usable);
     return p;
   }
 
   override free(address: number, site?: AllocSite): void {
-    const inner = this.inner;
-    const usable = inner.usableSize(address) ?? 0;
-    inner.free(address, site);
-    const requested = this.sizes[(address - inner.base) >>> 2];
+    this.inner.free(address, site);
+    const at = (address - this.origin) >>> 2;
+    const requested = this.sizes[at];
+    const usable = this.usable[at];
     this.counters.deallocation(requested, usable);
     for (let t = this.parent; t !== null; t = t.parent) t.counters.deallocation(requested, usable);
   }
@@ -146,11 +153,13 @@ export class TrackingAllocator extends ForwardingAllocator {
       this.failed(size);
       return null;
     }
-    const at = (address - inner.base) >>> 2;
+    const at = (address - this.origin) >>> 2;
     const oldRequested = this.sizes[at];
-    this.sizes[at] = 0;
-    this.sizes[(p - inner.base) >>> 2] = size;
     const newUsable = inner.usableSize(p) ?? size;
+    this.sizes[at] = 0;
+    this.usable[at] = 0;
+    this.sizes[(p - this.origin) >>> 2] = size;
+    this.usable[(p - this.origin) >>> 2] = newUsable;
     for (const c of this.chain) {
       c.numReallocations++;
       c.requested(size, oldRequested);
@@ -171,10 +180,11 @@ export class TrackingAllocator extends ForwardingAllocator {
       this.failed(size);
       return false;
     }
-    const at = (address - inner.base) >>> 2;
+    const at = (address - this.origin) >>> 2;
     const oldRequested = this.sizes[at];
-    this.sizes[at] = size;
     const newUsable = inner.usableSize(address) ?? size;
+    this.sizes[at] = size;
+    this.usable[at] = newUsable;
     for (const c of this.chain) {
       c.numResizes++;
       c.requested(size, oldRequested);
@@ -190,6 +200,7 @@ export class TrackingAllocator extends ForwardingAllocator {
   override reset(): void {
     super.reset();
     this.sizes.fill(0);
+    this.usable.fill(0);
     // Every block is gone: nothing is requested or allocated any more (peaks and counts stay).
     const requested = this.counters.requestedBytes;
     const allocated = this.counters.allocatedBytes;
