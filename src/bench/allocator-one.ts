@@ -1,7 +1,10 @@
 /**
  * One allocator configuration of the interface benchmark, in a process of
- * its own: `node dist/bench/allocator-one.js NAME` prints `{ name, opsPerSec }`.
+ * its own: `node dist/bench/allocator-one.js NAME` prints `{ name, opsPerSec }`
+ * (for a decorator over sdk, `sdkOpsPerSec` too, measured alongside).
  */
-import { measureInterface } from './allocator.js';
+import { measureInterface, measureOverhead } from './allocator.js';
 
-process.stdout.write(JSON.stringify(measureInterface(process.argv[2] ?? 'sdk')) + '\n');
+const name = process.argv[2] ?? 'sdk';
+const result = name.includes('(') ? measureOverhead(name) : measureInterface(name);
+process.stdout.write(JSON.stringify(result) + '\n');

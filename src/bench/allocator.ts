@@ -205,13 +205,56 @@ function config(name: string): { label: string; a: Allocator; steps: InterfaceSt
   return { label: name, a: createAllocator(name as StrategyName, MAX_HEAP_SIZE), steps: interfaceSteps(), sink: () => 1 };
 }
 
-/** One configuration, in this process: its label and ops/s. */
-export function measureInterface(name: string, durationMs = 1000, warmupMs = 300): StrategyBenchResult {
+/**
+ * The best rate over windows of `WINDOW` batches: on a shared machine the
+ * best window is the closest to what the code does when it has a core to
+ * itself (a slow window is other work, not this code).
+ */
+const WINDOW = 4;
+
+function bestWindow(step: (n: number) => void, durationMs: number, warmupMs: number): number {
+  const batch = BATCH / 4;
+  const warmEnd = performance.now() + warmupMs;
+  while (performance.now() < warmEnd) step(batch);
+  let best = 0;
+  const end = performance.now() + durationMs;
+  while (performance.now() < end) {
+    const start = performance.now();
+    for (let i = 0; i < WINDOW; i++) step(batch);
+    best = Math.max(best, (WINDOW * batch * 1000) / (performance.now() - start));
+  }
+  return Math.round(best);
+}
+
+/** One configuration, in this process: its label and ops/s (best window). */
+export function measureInterface(name: string, durationMs = 1500, warmupMs = 300): StrategyBenchResult {
   const c = config(name);
   const st = newState();
-  const { opsPerSec } = timeLoop((n) => c.steps(c.a, st, n), durationMs, warmupMs);
+  const opsPerSec = bestWindow((n) => c.steps(c.a, st, n), durationMs, warmupMs);
   if (c.sink() === 0) throw new Error('profiling sink received nothing');
   return { name: c.label, opsPerSec };
+}
+
+/**
+ * A decorator's cost: `sdk` and `name` (a decorator over it) measured in one
+ * process, window by window in turn, so that both see the same machine.
+ */
+export function measureOverhead(name: string, durationMs = 3000, warmupMs = 300): { name: string; opsPerSec: number; sdkOpsPerSec: number } {
+  const plain = config('sdk');
+  const decorated = config(name);
+  const ps = newState();
+  const ds = newState();
+  bestWindow((n) => plain.steps(plain.a, ps, n), 0, warmupMs);
+  bestWindow((n) => decorated.steps(decorated.a, ds, n), 0, warmupMs);
+  let bestPlain = 0;
+  let bestDecorated = 0;
+  const end = performance.now() + durationMs;
+  while (performance.now() < end) {
+    bestPlain = Math.max(bestPlain, bestWindow((n) => plain.steps(plain.a, ps, n), 1, 0));
+    bestDecorated = Math.max(bestDecorated, bestWindow((n) => decorated.steps(decorated.a, ds, n), 1, 0));
+  }
+  if (decorated.sink() === 0) throw new Error('profiling sink received nothing');
+  return { name: decorated.label, opsPerSec: bestDecorated, sdkOpsPerSec: bestPlain };
 }
 
 const ONE = fileURLToPath(new URL('./allocator-one.js', import.meta.url));
@@ -219,16 +262,17 @@ const ONE = fileURLToPath(new URL('./allocator-one.js', import.meta.url));
 /**
  * Every configuration through the interface, each in a process of its own
  * (so that its calls stay monomorphic, as in an app that uses one
- * allocator), several rounds interleaved — the machine is shared and noisy —
- * and the best round reported.
+ * allocator), in rounds — the machine is shared and noisy — keeping each
+ * one's best. Decorators are measured side by side with `sdk`, in one
+ * process, for their overhead.
  */
-export function benchStrategies(rounds = 5): StrategyBenchResult[] {
-  const best = new Map<string, StrategyBenchResult>();
+export function benchStrategies(rounds = 3): (StrategyBenchResult & { sdkOpsPerSec?: number })[] {
+  const best = new Map<string, StrategyBenchResult & { sdkOpsPerSec?: number }>();
   for (let round = 0; round < rounds; round++) {
     for (const name of INTERFACE_CONFIGS) {
       const run = spawnSync(process.execPath, [ONE, name], { encoding: 'utf8' });
       if (run.status !== 0) throw new Error(`allocator bench ${name} failed: ${run.stderr}`);
-      const r = JSON.parse(run.stdout) as StrategyBenchResult;
+      const r = JSON.parse(run.stdout) as StrategyBenchResult & { sdkOpsPerSec?: number };
       if ((best.get(name)?.opsPerSec ?? 0) < r.opsPerSec) best.set(name, r);
     }
   }

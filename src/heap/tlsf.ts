@@ -7,7 +7,15 @@
  * the request's own bin that would fit is not looked at — TLSF trades that
  * for bounded time.
  *
- * Region layout: the index header of bins.ts, then the blocks of block.ts.
+ * Region layout (the index of bins.ts, then the blocks of block.ts):
+ *
+ *   0         4             4+4·FL          first
+ *   +---------+-------------+---------------+--------+---------+--------+----
+ *   | fl map  | sl maps     | bin heads     | header | payload | header | ...
+ *   | u32     | u32[FL]     | i32[FL][16]   | 8 B    |         |        |
+ *   +---------+-------------+---------------+--------+---------+--------+----
+ *   header: +0 prev size | +4 size, bit 0 = used; a free block links its bin
+ *   neighbours at +8 (next) and +12 (prev), offsets from the region start.
  */
 import { BinnedAllocator, flOf, SL_BITS, slOf } from './bins.js';
 import type { BlockOptions } from './block.js';
