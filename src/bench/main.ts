@@ -2,14 +2,16 @@
  * `npm run bench`: the SPEC §7 figures. The analyzer runs in a child process
  * (the real CLI path, from a file) on a generated 3,000-test log and on one
  * twice as long, to show throughput and that memory stays flat; then the
- * allocator loop with and without profiling.
+ * allocator loop with and without profiling, and through the Allocator
+ * interface for every strategy and decorator. `npm run bench -- analyzer`
+ * or `-- allocators` runs one section.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchAllocator } from './allocator.js';
+import { benchAllocator, benchStrategies } from './allocator.js';
 import { generateLog } from './generate-log.js';
 
 const runner = fileURLToPath(new URL('./run-cli.js', import.meta.url));
@@ -45,10 +47,12 @@ function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
 }
 
+const sections = process.argv.slice(2);
+const wants = (name: string) => sections.length === 0 || sections.includes(name);
 const dir = mkdtempSync(join(tmpdir(), 'valground-bench-'));
 try {
   console.log('valground benchmark (SPEC §7)\n');
-  for (const tests of [3000, 6000]) {
+  for (const tests of wants('analyzer') ? [3000, 6000] : []) {
     const file = join(dir, `session-${tests}.log`);
     const log = await generateLog(file, tests);
     const r = runCli(file);
@@ -59,10 +63,19 @@ try {
         `${(log.bytes / 1e6 / (r.processMs / 1000)).toFixed(0)} MB/s), peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
     );
   }
-  const a = await benchAllocator();
-  console.log(`allocator ${a.ops.toLocaleString('en')} ops, no profiling:          ${(a.plainOpsPerSec / 1e6).toFixed(1)} M ops/s`);
-  console.log(`allocator ${a.ops.toLocaleString('en')} ops, profiling to a function: ${(a.profiledOpsPerSec / 1e6).toFixed(1)} M ops/s`);
-  console.log(`allocator, profiling, call sites read from the stack:    ${(a.stackSiteOpsPerSec / 1e6).toFixed(2)} M ops/s`);
+  if (wants('allocators')) {
+    const command = '(npm run bench -- allocators)';
+    const a = await benchAllocator();
+    console.log(`allocator ${a.ops.toLocaleString('en')} ops, no profiling:          ${(a.plainOpsPerSec / 1e6).toFixed(1)} M ops/s`);
+    console.log(`allocator ${a.ops.toLocaleString('en')} ops, profiling to a function: ${(a.profiledOpsPerSec / 1e6).toFixed(1)} M ops/s`);
+    console.log(`allocator, profiling, call sites read from the stack:    ${(a.stackSiteOpsPerSec / 1e6).toFixed(2)} M ops/s`);
+    console.log(`\nthrough the Allocator interface, 32856-byte heap ${command}:`);
+    const results = benchStrategies();
+    for (const r of results) {
+      const overhead = r.sdkOpsPerSec === undefined ? '' : `  (sdk alongside ${(r.sdkOpsPerSec / 1e6).toFixed(1)} M: ${((r.sdkOpsPerSec / r.opsPerSec - 1) * 100).toFixed(0)} % overhead)`;
+      console.log(`  ${r.name.padEnd(28)} ${(r.opsPerSec / 1e6).toFixed(1).padStart(5)} M ops/s${overhead}`);
+    }
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -32,6 +32,7 @@
  * Addresses handed to callers are `base + offset`; `base` plays the role of
  * the heap's address on the device (default 0xda7a0000, as in the SDK logs).
  */
+import type { CorruptionKind } from '../protocol/records.js';
 
 /** Size of the heap header (`sizeof(heap_t)` rounded to 8 on a 64-bit host). */
 export const HEAP_HEADER_SIZE = 96;
@@ -70,23 +71,61 @@ export type HeapCorruptionReason =
   | 'corrupted-prev' //     a chunk's physical-previous link does not lead back to it
   | 'corrupted-list' //     a free chunk's list links point outside the heap (C would write there)
   | 'wild-pointer' //       free of an address outside the heap's payload area
-  | 'invariant'; //         debug-mode consistency check failed
+  | 'invariant' //          debug-mode consistency check failed
+  // Found by the hardening decorator (SPEC §6.5):
+  | 'outside' //            free/realloc of an address the allocator does not own
+  | 'double-free' //        free of a block already freed
+  | 'use-after-free' //     a poisoned free block was written to
+  | 'guard-before' //       the guard words before a block were overwritten
+  | 'guard-after'; //       the guard words after a block were overwritten
+
+/** The `corrupt` record's WHAT for a reason, or null when it is a free error, not corruption. */
+const RECORD_WHAT: Record<HeapCorruptionReason, CorruptionKind | null> = {
+  'invalid-size': 'header',
+  'corrupted-prev': 'header',
+  'corrupted-list': 'header',
+  'wild-pointer': null,
+  invariant: 'header',
+  outside: null,
+  'double-free': null,
+  'use-after-free': 'poison',
+  'guard-before': 'guard-before',
+  'guard-after': 'guard-after',
+};
 
 /**
- * Thrown where the SDK would `THROW(EXCEPTION_CORRUPT)`. `sdkMessage` is what
- * the SDK PRINTFs just before throwing (a debug build shows it in the log).
+ * Thrown where the SDK would `THROW(EXCEPTION_CORRUPT)`, and by the toolkit's
+ * hardening. `sdkMessage` is what the SDK PRINTFs just before throwing (a
+ * debug build shows it in the log).
  */
 export class HeapCorruptionError extends Error {
   readonly code = 'EXCEPTION_CORRUPT' as const;
   override readonly name = 'HeapCorruptionError';
+  /**
+   * @internal Whether the error is already reported in the log: set once a
+   * profiler wrote its `corrupt` record, and from the start for the SDK
+   * allocator's own errors (the SDK prints its own line for those, which the
+   * analyzer reads; a profiled SDK heap prints exactly what the SDK prints).
+   */
+  reported = false;
   constructor(
     message: string,
     readonly reason: HeapCorruptionReason,
-    /** Address of the offending chunk header (or pointer, for a wild pointer). */
+    /** Address of the offending chunk header (or pointer, for a wild pointer; the block, for hardening). */
     readonly address: number,
     readonly sdkMessage: string | null = null,
   ) {
     super(message);
+  }
+
+  /** The reason under its other name: `err.kind === 'double-free'`. */
+  get kind(): HeapCorruptionReason {
+    return this.reason;
+  }
+
+  /** What a `corrupt` record says was found, or null for a free error (outside, double free). */
+  get what(): CorruptionKind | null {
+    return RECORD_WHAT[this.reason];
   }
 }
 
@@ -193,7 +232,12 @@ function hex(n: number): string {
 
 // Kept out of line so the hot paths stay small and throw-free.
 function corrupt(ctx: MemCtx, reason: HeapCorruptionReason, chunk: number, detail: string, sdk: string | null): HeapCorruptionError {
-  return new HeapCorruptionError(`heap corruption at ${hex(ctx.base + chunk)}: ${detail}`, reason, ctx.base + chunk, sdk);
+  return sdkError(new HeapCorruptionError(`heap corruption at ${hex(ctx.base + chunk)}: ${detail}`, reason, ctx.base + chunk, sdk));
+}
+
+function sdkError(e: HeapCorruptionError): HeapCorruptionError {
+  e.reported = true;
+  return e;
 }
 
 /** `ensure_chunk_valid`: throws HeapCorruptionError like the SDK's THROW(EXCEPTION_CORRUPT). */
@@ -225,16 +269,21 @@ function listRemove(ctx: MemCtx, head: number, elem: number): void {
   // C code would then write outside it; stop with a corruption error instead.
   // Only the links C follows are checked (a list head's prev is never read),
   // so a heap the SDK carries on with does not throw here.
-  const outside = (link: number) => link !== 0 && (link << 3) + FREE_CHUNK_HEADER_SIZE > ctx.size;
+  const size = ctx.size;
   if (u16[head] === elem) {
-    if (outside(fnext)) throw listCorruption(ctx, elem, fprev, fnext);
+    if (linkOutside(fnext, size)) throw listCorruption(ctx, elem, fprev, fnext);
     u16[head] = fnext;
     if (fnext !== 0) u16[(fnext << 2) + W_FPREV] = 0;
     return;
   }
-  if (outside(fprev) || outside(fnext)) throw listCorruption(ctx, elem, fprev, fnext);
+  if (linkOutside(fprev, size) || linkOutside(fnext, size)) throw listCorruption(ctx, elem, fprev, fnext);
   if (fprev !== 0) u16[(fprev << 2) + W_FNEXT] = fnext;
   if (fnext !== 0) u16[(fnext << 2) + W_FPREV] = fprev;
+}
+
+/** A free-list link (offset / 8) whose chunk header would lie past the heap end. */
+function linkOutside(link: number, size: number): boolean {
+  return link !== 0 && (link << 3) + FREE_CHUNK_HEADER_SIZE > size;
 }
 
 function listCorruption(ctx: MemCtx, elem: number, fprev: number, fnext: number): HeapCorruptionError {
@@ -318,12 +367,17 @@ function chunkOf(ctx: MemCtx, ptr: number): number {
   return off - ALLOC_CHUNK_HEADER_SIZE;
 }
 
+/** @internal Chunk offset of a payload pointer, or -1 outside the payload area (what realloc refuses). */
+export function payloadChunk(ctx: MemCtx, ptr: number): number {
+  return chunkOf(ctx, ptr);
+}
+
 function checkRequest(fn: string, n: number): void {
   if (typeof n !== 'number' || n % 1 !== 0) throw new TypeError(`${fn}: size must be an integer, got ${String(n)}`);
 }
 
 function wildPointer(fn: string, ptr: number): HeapCorruptionError {
-  return new HeapCorruptionError(`${fn}: ${hex(ptr)} is outside the heap's payload area`, 'wild-pointer', ptr);
+  return sdkError(new HeapCorruptionError(`${fn}: ${hex(ptr)} is outside the heap's payload area`, 'wild-pointer', ptr));
 }
 
 // ---------------------------------------------------------------------------
@@ -576,12 +630,10 @@ export function mem_check(ctx: MemCtx): void {
   }
   if (chunk !== end) fail(prev, 'chunks overrun the heap');
   let listed = 0;
-  for (let seg = 0; seg < NB_MAX_SEGMENTS * NB_SUB_SEGMENTS; seg++) {
+  // Only the heads of the segments in use: mem_init leaves the others as the
+  // region held them (a dirty region keeps its old bytes there), and C never reads them.
+  for (let seg = 0; seg < ctx.nbLists; seg++) {
     let idx = u16[W_FREE_LISTS + seg];
-    if (seg >= ctx.nbLists) {
-      if (idx !== 0) fail(HDR_FREE_LISTS + 2 * seg, `unused list ${seg} is not empty`);
-      continue;
-    }
     let back = 0;
     while (idx !== 0) {
       const c = idx << 3;

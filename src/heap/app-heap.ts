@@ -4,37 +4,33 @@
  * call printing its `==MP` record exactly as a `HAVE_MEMORY_PROFILING` build
  * does, with the caller's `file:line`.
  *
- * Profiling is a decorator: the allocator knows nothing of it, and records go
- * to an injected sink (a function taking one line, or a writable stream),
+ * Profiling is a decorator (`profile(sdk)`, profile.ts): the allocator knows
+ * nothing of it, and records go to an injected sink (a function taking one line, or a writable stream),
  * never to the console directly. By default lines carry the emulator's
  * `seproxyhal: printf: ` prefix, so a program driving this heap prints a log
  * that the Python reference, and `valground --compat`, read like a real
  * device's; pass `prefix: ''` for bare `==MP …` lines.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { EMULATOR_PREFIX, formatRecordLine, type MemRecord } from '../protocol/records.js';
+import { checkSite, EMULATOR_PREFIX, formatRecordLine, type MemRecord } from '../protocol/records.js';
 import {
   DEFAULT_HEAP_BASE,
-  HEAP_HEADER_SIZE,
   HeapCorruptionError,
   type MemCtx,
   type MemStat,
   type MemStatEx,
-  mem_alloc,
-  mem_free,
   mem_init,
-  mem_realloc,
   mem_stat,
   mem_stat_ex,
+  payloadChunk,
 } from './allocator.js';
+import { callerSite } from './call-site.js';
 import { Heap } from './heap.js';
+import { type Allocator, type AllocSite, siteText } from './interface.js';
+import { ProfilingAllocator, type RecordSink, toSink } from './profile.js';
+import { SdkAllocator } from './sdk.js';
 
-/** A call site: `"file:line"`, or its parts. */
-export type AllocSite = string | { file: string; line: number };
-
-/** Where records go: a function receiving each line (no newline), or a writable stream. */
-export type RecordSink = ((line: string) => void) | { write(chunk: string): unknown };
+export type { AllocSite } from './interface.js';
+export type { RecordSink } from './profile.js';
 
 /** `{ ptr }` stands in for the C `void **` of CALLOC, PERMANENT and FREE_AND_NULL. */
 export interface PtrRef {
@@ -72,95 +68,11 @@ export interface AppHeapOptions {
   onAllocFailure?: (size: number, site: string) => void;
   /** Allocator invariant checks after every call (slow). See `MemInitOptions.debug`. */
   debug?: boolean;
-}
-
-// ---------------------------------------------------------------------------
-// Call sites from the stack
-
-const SELF = fileURLToPath(import.meta.url);
-// This module as it appears in stack traces: itself, or (built to dist/ and
-// run with source maps) the TypeScript file it was compiled from.
-const LIBRARY_FILES = new Set([SELF, SELF.replace(/([\\/])dist([\\/].*)\.js$/, '$1src$2.ts')]);
-const UNKNOWN_SITE = 'unknown:0';
-
-/**
- * `file:line` of the first stack frame outside this module, the file relative
- * to the working directory. Positions are what the stack shows: TypeScript
- * ones under tsx or vitest, and with `--enable-source-maps` /
- * `process.setSourceMapsEnabled(true)` for built code.
- */
-export function callerSite(): string {
-  // A short stack first: the caller is a few frames up, and formatting (with
-  // source maps, mapping) every frame is what makes this slow.
-  return siteFromStack(8) ?? siteFromStack(64) ?? UNKNOWN_SITE;
-}
-
-function siteFromStack(depth: number): string | null {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = depth;
-  Error.captureStackTrace(holder, callerSite);
-  Error.stackTraceLimit = limit;
-  const stack = holder.stack ?? '';
-  let from = stack.indexOf('\n');
-  while (from >= 0) {
-    const to = stack.indexOf('\n', from + 1);
-    const line = stack.slice(from + 1, to < 0 ? undefined : to);
-    from = to;
-    const site = cachedFrameSite(line);
-    if (site !== null) return site;
-  }
-  return null;
-}
-
-/** Frames repeat (a loop allocating from one line): remember what each one gave. */
-const frameSites = new Map<string, string | null>();
-
-function cachedFrameSite(frame: string): string | null {
-  let site = frameSites.get(frame);
-  if (site === undefined) {
-    site = frameSite(frame);
-    if (frameSites.size >= 4096) frameSites.clear(); // bounded: a cache, not a record
-    frameSites.set(frame, site);
-  }
-  return site;
-}
-
-function frameSite(frame: string): string | null {
-  let loc = frame.trim();
-  if (!loc.startsWith('at ')) return null;
-  loc = loc.slice(3);
-  if (loc.endsWith(')')) {
-    const open = loc.lastIndexOf(' (');
-    loc = loc.slice(open < 0 ? 0 : open + 2, -1);
-  }
-  const m = /^(.*):(\d+):\d+$/.exec(loc);
-  if (m === null) return null;
-  let file = m[1];
-  if (file.startsWith('node:') || file.includes('(eval at ')) return null;
-  if (file.startsWith('file://')) {
-    try {
-      file = fileURLToPath(file);
-    } catch {
-      return null;
-    }
-  }
-  if (LIBRARY_FILES.has(file)) return null;
-  if (path.isAbsolute(file)) file = path.relative(process.cwd(), file);
-  return file.split(path.sep).join('/') + ':' + m[2];
-}
-
-function siteText(site: AllocSite): string {
-  return typeof site === 'string' ? site : `${site.file}:${site.line}`;
-}
-
-function toSink(log: RecordSink | undefined): (line: string) => void {
-  if (typeof log === 'function') return log;
-  const stream = log ?? process.stdout;
-  if (stream === null || typeof stream.write !== 'function') throw new TypeError('log must be a function or a writable stream');
-  return (line) => {
-    stream.write(line + '\n');
-  };
+  /**
+   * Also print `resize;ADDR;OLD;NEW;SITE` for a realloc done in place
+   * (valground extension; the SDK prints nothing then). Default false.
+   */
+  resizeRecords?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -175,6 +87,9 @@ export class AppHeap {
   readonly profiling: boolean;
   private ctxOrNull: MemCtx | null;
   private heapView: Heap | null;
+  /** `profile(sdk)` when profiling, the SDK allocator alone otherwise; null when init failed. */
+  private backend: Allocator | null;
+  private readonly resizeRecords: boolean;
   private readonly sink: (line: string) => void;
   private readonly prefix: string;
   private readonly failRecords: boolean;
@@ -195,8 +110,10 @@ export class AppHeap {
     this.sdkPrintf = options.sdkPrintf ?? false;
     this.onAllocFailure = options.onAllocFailure;
     this.debug = options.debug;
+    this.resizeRecords = options.resizeRecords ?? false;
     this.ctxOrNull = null;
     this.heapView = null;
+    this.backend = null;
     this.init();
   }
 
@@ -215,15 +132,28 @@ export class AppHeap {
 
   private init(): boolean {
     this.ctxOrNull = mem_init(this.region, { base: this.base, debug: this.debug });
-    this.heapView = this.ctxOrNull === null ? null : new Heap(this.ctxOrNull);
+    const ctx = this.ctxOrNull;
+    this.heapView = ctx === null ? null : new Heap(ctx);
+    const sdk = ctx === null ? null : new SdkAllocator(ctx);
+    this.backend =
+      sdk === null || !this.profiling
+        ? sdk
+        : new ProfilingAllocator(sdk, { sink: this.sink, prefix: this.prefix, failRecords: this.failRecords, resizeRecords: this.resizeRecords, init: false });
+    // Printed even when init failed, as the SDK does.
     if (this.profiling) this.emit({ kind: 'init', address: this.base, size: this.size });
     return this.ok;
   }
 
   /** The allocator context (throws if init failed: the C code would dereference NULL). */
   get ctx(): MemCtx {
-    if (this.ctxOrNull === null) throw new Error(`app heap not initialised: mem_utils_init refused a ${this.size}-byte heap`);
+    if (this.ctxOrNull === null) throw notInitialised(this.size);
     return this.ctxOrNull;
+  }
+
+  /** The heap as an `Allocator`: `profile(sdk)` when profiling (throws if init failed). */
+  get allocator(): Allocator {
+    if (this.backend === null) throw notInitialised(this.size);
+    return this.backend;
   }
 
   /** The underlying heap, to read and write blocks' bytes. */
@@ -239,38 +169,28 @@ export class AppHeap {
     return this.allocate(size, false, site);
   }
 
-  /** `APP_MEM_REALLOC`: logged as free + alloc only when the block moved. */
+  /**
+   * `APP_MEM_REALLOC`: logged as free + alloc only when the block moved (a
+   * `resize` record in place, when asked); a pointer the allocator does not
+   * own is refused and logs nothing.
+   */
   APP_MEM_REALLOC(ptr: number | null, size: number, site?: AllocSite): number | null {
-    const ctx = this.ctx;
+    const alloc = this.allocator;
     if (ptr === 0) ptr = null; // NULL, as in C
-    const moved = this.sdkPrintf ? this.guard(() => mem_realloc(ctx, ptr, size)) : mem_realloc(ctx, ptr, size);
-    if (this.profiling) {
-      if (ptr !== null && size === 0) {
-        // a pointer outside the heap is refused (NULL), not freed: nothing to log
-        const offset = ptr - ctx.base;
-        if (offset > HEAP_HEADER_SIZE && offset < ctx.size) this.emit({ kind: 'free', address: ptr, site: this.resolve(site) });
-      } else if (moved !== null) {
-        if (ptr === null) {
-          this.emit({ kind: 'alloc', size, address: moved, site: this.resolve(site) });
-        } else if (moved !== ptr) {
-          const where = this.resolve(site);
-          this.emit({ kind: 'free', address: ptr, site: where });
-          this.emit({ kind: 'alloc', size, address: moved, site: where });
-        }
-      }
-    }
-    // NULL is a failure unless it is realloc(ptr, 0) freeing; realloc(NULL, 0) is alloc(0)
-    if (moved === null && (size !== 0 || ptr === null)) this.failed(size, site);
+    const where = this.profiling ? this.explicitSite(site) : site;
+    const moved = this.sdkPrintf ? this.guard(() => alloc.reallocate(ptr, size, where)) : alloc.reallocate(ptr, size, where);
+    // NULL is a failure unless realloc(ptr, 0) freed or refused a pointer outside the heap; realloc(NULL, 0) is alloc(0)
+    if (moved === null && (ptr === null || (size !== 0 && payloadChunk(this.ctx, ptr) >= 0))) this.failed(size, site);
     return moved;
   }
 
   /** `APP_MEM_FREE`: NULL is ignored; the record is printed before freeing, as the SDK does. */
   APP_MEM_FREE(ptr: number | null, site?: AllocSite): void {
     if (ptr === null || ptr === 0) return; // 0 is NULL, as in C
-    const ctx = this.ctx;
-    if (this.profiling) this.emit({ kind: 'free', address: ptr, site: this.resolve(site) });
-    if (this.sdkPrintf) this.guard(() => mem_free(ctx, ptr));
-    else mem_free(ctx, ptr);
+    const alloc = this.allocator;
+    const where = this.profiling ? this.explicitSite(site) : site;
+    if (this.sdkPrintf) this.guard(() => alloc.free(ptr, where));
+    else alloc.free(ptr, where);
   }
 
   /** `APP_MEM_FREE_AND_NULL`: free `ref.ptr` if set, then clear it. */
@@ -337,6 +257,7 @@ export class AppHeap {
 
   /** Print a `test;NAME` boundary (only with `testRecords: true`, so default logs stay reference-readable). */
   test(name: string): void {
+    checkSite(name, 'test name');
     if (this.profiling && this.testRecords) this.emit({ kind: 'test', name });
   }
 
@@ -382,26 +303,24 @@ export class AppHeap {
   }
 
   private allocate(size: number, permanent: boolean, site: AllocSite | undefined): number | null {
-    const ctx = this.ctx;
-    const ptr = this.sdkPrintf ? this.guard(() => mem_alloc(ctx, size)) : mem_alloc(ctx, size);
-    if (ptr === null) {
-      this.failed(size, site);
-    } else if (this.profiling) {
-      this.emit({ kind: permanent ? 'persist' : 'alloc', size, address: ptr, site: this.resolve(site) });
-    }
+    const alloc = this.allocator;
+    const where = this.profiling ? this.explicitSite(site) : site;
+    const ptr = this.sdkPrintf ? this.guard(() => alloc.allocate(size, where, permanent)) : alloc.allocate(size, where, permanent);
+    if (ptr === null) this.failed(size, site);
     return ptr;
   }
 
+  /** The app's own failure hook (the global one, `onAllocFailure`, is called by the allocator). */
   private failed(size: number, site: AllocSite | undefined): void {
-    const logFail = this.profiling && this.failRecords;
-    if (!logFail && this.onAllocFailure === undefined) return;
-    const where = site === undefined ? callerSite() : siteText(site);
-    if (logFail) this.emit({ kind: 'fail', size, site: where });
-    this.onAllocFailure?.(size, where);
+    if (this.onAllocFailure === undefined) return;
+    this.onAllocFailure(size, site === undefined ? callerSite() : siteText(site));
   }
 
-  // Stack capture only when a record will actually carry the site.
-  private resolve(site: AllocSite | undefined): string {
+  /**
+   * The site as the profiler will print it, taken from the stack here when
+   * the caller gives none (a short walk up to the app's frame).
+   */
+  private explicitSite(site: AllocSite | undefined): string {
     return site === undefined ? callerSite() : typeof site === 'string' ? site : siteText(site);
   }
 
@@ -443,6 +362,10 @@ export function mem_utils_init(sizeOrRegion: number | Uint8Array, options: AppHe
 /** The heap the `APP_MEM_*` functions use, or null before `mem_utils_init`. */
 export function mem_utils_heap(): AppHeap | null {
   return current;
+}
+
+function notInitialised(size: number): Error {
+  return new Error(`app heap not initialised: mem_utils_init refused a ${size}-byte heap`);
 }
 
 function app(): AppHeap {

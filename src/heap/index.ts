@@ -33,8 +33,62 @@ export {
   APP_MEM_REALLOC,
   APP_MEM_STRDUP,
   AppHeap,
-  callerSite,
   mem_utils_heap,
   mem_utils_init,
 } from './app-heap.js';
-export type { AllocSite, AppHeapOptions, PtrRef, RecordSink } from './app-heap.js';
+export type { AppHeapOptions, PtrRef } from './app-heap.js';
+export { callerSite } from './call-site.js';
+
+// The toolkit (SPEC §6.4–§6.7): one Allocator interface, strategies, decorators, pools, the failure path.
+export type { Allocator, AllocatorStats, AllocSite, Chunk, WalkCallback } from './interface.js';
+export { statsOf } from './interface.js';
+export { createAllocator, STRATEGIES } from './create.js';
+export type { CreateAllocatorOptions, StrategyName } from './create.js';
+export { SdkAllocator } from './sdk.js';
+export { BlockAllocator, BLOCK_HEADER, MIN_BLOCK } from './block.js';
+export type { BlockOptions } from './block.js';
+export { BinnedAllocator } from './bins.js';
+export { FirstFitAllocator } from './first-fit.js';
+export { BestFitAllocator } from './best-fit.js';
+export { WorstFitAllocator } from './worst-fit.js';
+export { TlsfAllocator } from './tlsf.js';
+export { BumpAllocator } from './bump.js';
+export { BuddyAllocator, MIN_BUDDY } from './buddy.js';
+export { profile, ProfilingAllocator, toSink } from './profile.js';
+export type { ProfileOptions, RecordSink, SiteSource } from './profile.js';
+export { track, TrackingAllocator } from './track.js';
+export type { TrackingMetrics, TrackOptions } from './track.js';
+export { harden, HardenedAllocator } from './harden.js';
+export type { HardenLevel, HardenOptions } from './harden.js';
+export { onAllocFailure } from './failure.js';
+export type { AllocFailureContext, AllocFailureHandler } from './failure.js';
+export { currentReserve, releaseReserve, Reserve, reserve } from './reserve.js';
+export {
+  addRef,
+  assertAlloc,
+  createPool,
+  createSubPool,
+  deleteSubPool,
+  DEFAULT_POOL_GUARD_WORDS,
+  expandPool,
+  findPool,
+  forceAlloc,
+  getObjectCount,
+  getObjectFullSize,
+  getObjectSize,
+  getRefCount,
+  getStats,
+  listPools,
+  objectBytes,
+  Pool,
+  PoolExhaustedError,
+  poolStats,
+  release,
+  resetPools,
+  resetStats,
+  setDestructor,
+  setNumObjsToForce,
+  strDup,
+  tryAlloc,
+} from './pool.js';
+export type { Destructor, PoolOptions, PoolStats } from './pool.js';
