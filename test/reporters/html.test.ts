@@ -3,8 +3,11 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { TimelinePoint } from '../../src/analyzer/types.js';
 import { renderHtml } from '../../src/reporters/html.js';
-import { CLIENT_SCRIPT } from '../../src/reporters/html/client.js';
-import { downsample, encodeReport, packReport, type ReportData } from '../../src/reporters/html/data.js';
+import { clientScript } from '../../src/reporters/html/client-script.js';
+import { downsample } from '../../src/reporters/html/downsample.js';
+import { fromReport } from '../../src/reporters/html/from-report.js';
+import { encodeModel, packModel } from '../../src/reporters/html/pack.js';
+import type { ReportData } from '../../src/reporters/html/packed.js';
 import { embedBase64, embedJson, escapeHtml, html, SafeHtml } from '../../src/reporters/html/escape.js';
 import { getReporter } from '../../src/reporters/registry.js';
 import { defaultPolicy, demoReport, hostileReport, HOSTILE, makeReport, syntheticReport } from '../browser/make-report.js';
@@ -47,7 +50,7 @@ describe('escaping choke point', () => {
   });
 
   it('the client script never parses data as HTML', () => {
-    expect(CLIENT_SCRIPT).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|srcdoc/);
+    expect(clientScript()).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|srcdoc/);
   });
 });
 
@@ -106,7 +109,7 @@ describe('html reporter', () => {
 
   it('keeps small reports as plain, full-resolution JSON', () => {
     const report = demoReport();
-    const packed = packReport(report);
+    const packed = packModel(fromReport(report));
     expect(packed.encoding).toBe('json');
     expect(packed.data.thinned).toBe(false);
     const longest = Math.max(...report.tests.map((t) => t.timeline.points.length));
@@ -115,7 +118,7 @@ describe('html reporter', () => {
 
   it('encodes tests so the client can rebuild exact values', () => {
     const report = demoReport();
-    const d = encodeReport(report, 240);
+    const d = encodeModel(fromReport(report), 240);
     let index = 0;
     let start = 0;
     report.tests.forEach((t, k) => {
