@@ -16,11 +16,14 @@ import {
   USUAL_SEVERITY,
   USUAL_TEXT,
   type Columns,
+  type DetailColumns,
+  type DetailData,
   type Details,
   type Extras,
   type LayoutTuple,
   type PackedHeapMap,
   type ReportData,
+  type TableData,
 } from './packed.js';
 
 /** Most points kept per test timeline, and the floor the size budget may push it to (both even). */
@@ -137,15 +140,17 @@ function packItems(items: readonly Item[], base: number, start: number, strings:
 export function encodeModel(model: HtmlModel, maxPoints: number, maps = heapMapsKept(model.tests)): ReportData {
   const strings = new StringTable();
   const base = lowestAddress(model.tests);
-  const c: Columns = {
-    i: [], t: [], o: [], ok: [], st: [], h: [], sg: [], a: [], tb: [], pb: [], sl: [],
-    lc: [], lb: [], fc: [], rc: [], pc: [], xc: [], sc: [], th: [],
-  };
-  const data: ReportData = {
-    v: 2, base, sites: strings.list, names: [], c, pp: {}, why: {}, d: [], tl: [], points: maxPoints, thinned: false,
-  };
+  const c: Columns = { i: [], o: [], ok: [], st: [], h: [], a: [], pb: [], sl: [], lc: [], lb: [], fc: [] };
+  const cd: DetailColumns = { t: [], sg: [], tb: [], th: [] };
+  // Key order is embedding order: the table's keys first (see ReportData).
+  const table: TableData = { v: 2, base, names: [], c, pp: {}, points: maxPoints, thinned: false };
+  const details: DetailData = { sites: strings.list, cd, d: [], why: {}, tl: [] };
+  const data: ReportData = { ...table, ...details };
   const anyLayout = model.tests.some((t) => t.layout);
-  if (anyLayout) data.ly = [];
+  if (anyLayout) {
+    c.hr = [];
+    data.ly = [];
+  }
   let prevIndex = 0;
   let prevStart = 0;
   model.tests.forEach((t, k) => {
@@ -154,24 +159,20 @@ export function encodeModel(model: HtmlModel, maxPoints: number, maps = heapMaps
     const live = (kind: Item['kind']) => (i: Item) => i.kind === kind && i.severity !== 'suppressed';
     data.names.push(t.name);
     c.i.push(t.index - prevIndex);
-    c.t.push(t.total);
+    cd.t.push(t.total);
     c.o.push(t.outcome);
     c.ok.push(t.ok ? 1 : 0);
     c.st.push(STATUS_CODE[t.status]);
     c.h.push(t.heapSize);
-    c.sg.push(t.segments);
+    cd.sg.push(t.segments);
     c.a.push(t.allocations);
-    c.tb.push(t.totalBytes);
+    cd.tb.push(t.totalBytes);
     c.pb.push(t.peakBytes);
     c.sl.push(start - prevStart);
     c.lc.push(count(live('leak')));
     c.lb.push(t.items.reduce((n, i) => n + (live('leak')(i) ? (i.size ?? 0) : 0), 0));
     c.fc.push(count((i) => (i.kind === 'double-free' || i.kind === 'invalid-free') && i.severity !== 'suppressed'));
-    c.rc.push(count(live('reclaimed')));
-    c.pc.push(count(live('persistent')));
-    c.xc.push(count(live('failed-allocation')));
-    c.sc.push(count((i) => i.severity === 'suppressed'));
-    c.th.push(t.timeline?.heapSize ?? null);
+    cd.th.push(t.timeline?.heapSize ?? null);
     prevIndex = t.index;
     prevStart = start;
 
@@ -197,6 +198,7 @@ export function encodeModel(model: HtmlModel, maxPoints: number, maps = heapMaps
     }
 
     if (data.ly) data.ly.push(t.layout ? layoutTuple(t.layout) : 0);
+    c.hr?.push(t.layout ? t.layout.headroom : null);
     if (t.heapMap && maps.has(k)) (data.hm ??= {})[k] = packHeapMap(t.heapMap, strings);
     if (t.heaps && t.heaps.length > 0)
       (data.hp ??= {})[k] = t.heaps.map((h) => [
@@ -226,13 +228,22 @@ export function encodeModel(model: HtmlModel, maxPoints: number, maps = heapMaps
 
 export type Packed =
   | { encoding: 'json'; data: ReportData }
-  | { encoding: 'gzip+base64'; base64: string; data: ReportData };
+  | { encoding: 'gzip+base64'; base64: string; data: ReportData; tableBytes: number };
+
+const TABLE_KEYS: ReadonlySet<string> = new Set<keyof TableData>(['v', 'base', 'names', 'c', 'pp', 'points', 'thinned']);
 
 function pack(model: HtmlModel, maxPoints: number, maps: Set<number>): Packed {
   const data = encodeModel(model, maxPoints, maps);
-  const json = JSON.stringify(data);
-  if (json.length <= PLAIN_JSON_LIMIT) return { encoding: 'json', data };
-  return { encoding: 'gzip+base64', base64: gzipSync(json, { level: 9 }).toString('base64'), data };
+  const table: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) (TABLE_KEYS.has(k) ? table : rest)[k] = v;
+  // `{table keys` + `,rest keys}`: one JSON object, cut where the table's keys end.
+  const head = JSON.stringify(table).slice(0, -1);
+  const tail = `,${JSON.stringify(rest).slice(1)}`;
+  if (head.length + tail.length <= PLAIN_JSON_LIMIT) return { encoding: 'json', data };
+  const first = gzipSync(head, { level: 9 });
+  const bytes = Buffer.concat([first, gzipSync(tail, { level: 9 })]);
+  return { encoding: 'gzip+base64', base64: bytes.toString('base64'), data, tableBytes: first.length };
 }
 
 /**

@@ -86,31 +86,33 @@ export type Details = { [key: string]: unknown[] | Record<string, number> | unde
 export const STATUS_CODE: Record<TestStatus, number> = { fail: 0, warn: 1, ok: 2, idle: 3 };
 export const STATUSES: readonly TestStatus[] = ['fail', 'warn', 'ok', 'idle'];
 
-/** One array per field, one entry per test, in report order. */
+/** What the table shows: one array per field, one entry per test, in report order. */
 export interface Columns {
   /** index, as the difference from the previous test's */
   i: number[];
-  /** collected total */
-  t: Array<number | null>;
   o: Array<string | null>;
   ok: Array<0 | 1>;
   /** status code (STATUS_CODE) */
   st: number[];
   h: Array<number | null>;
-  sg: number[];
   a: number[];
-  tb: number[];
   pb: number[];
   /** start line, as the difference from the previous test's */
   sl: number[];
-  /** exact counts: leaks, leaked bytes, bad frees, reclaimed, persistent, failed allocations, suppressed (not suppressed unless said) */
+  /** exact counts: leaks, leaked bytes, bad frees (not suppressed) */
   lc: number[];
   lb: number[];
   fc: number[];
-  rc: number[];
-  pc: number[];
-  xc: number[];
-  sc: number[];
+  /** headroom at the peak, when some test has a layout */
+  hr?: Array<number | null>;
+}
+
+/** What only an opened row shows, by column. */
+export interface DetailColumns {
+  /** collected total */
+  t: Array<number | null>;
+  sg: number[];
+  tb: number[];
   /** timeline heap size */
   th: Array<number | null>;
 }
@@ -151,25 +153,34 @@ export interface CensusColumns {
   lk: number[];
 }
 
-export interface ReportData {
+/**
+ * What the table needs to draw: embedded first, so a large page paints
+ * before the rest is inflated.
+ */
+export interface TableData {
   v: 2;
   /** Subtracted from every stored address. */
   base: number;
-  /** The string table: sites, texts, heap and test names referred to by index. */
-  sites: string[];
   names: Array<string | null>;
   c: Columns;
   /** Peak percents that differ from peakBytes / heapSize × 100 (rounded to 0.01), by test position. */
   pp: Record<string, number | null>;
+  /** Most timeline points kept per test. */
+  points: number;
+  /** Whether timelines were thinned to fit the size budget. */
+  thinned: boolean;
+}
+
+/** What opened rows, the census and the heap maps need. */
+export interface DetailData {
+  /** The string table: sites, texts, heap and test names referred to by index. */
+  sites: string[];
+  cd: DetailColumns;
   d: Array<Details | 0>;
   /** Why a failing test fails, by test position. */
   why: Record<string, string[]>;
   /** Per test: [firstLine - startLine, live, Δline, live, …], or 0 without points. */
   tl: Array<number[] | 0>;
-  /** Most timeline points kept per test. */
-  points: number;
-  /** Whether timelines were thinned to fit the size budget. */
-  thinned: boolean;
   /** Layout at the peak, per test (absent when no test has one). */
   ly?: Array<LayoutTuple | 0>;
   /** Heap map at the peak, by test position. */
@@ -182,3 +193,11 @@ export interface ReportData {
   pl?: Record<string, PoolTuple[]>;
   cs?: CensusColumns;
 }
+
+/**
+ * The embedded object. When gzipped, its JSON text is cut after the table's
+ * keys into two gzip members (the first N bytes, given by the data element's
+ * `data-encoding="gzip+base64; table=N"`): any gzip reader gets the whole
+ * object, the page inflates the table first.
+ */
+export type ReportData = TableData & DetailData;

@@ -14,8 +14,9 @@ import {
   type Extras,
   type KindCode,
   type LayoutTuple,
+  type DetailData,
   type PackedHeapMap,
-  type ReportData,
+  type TableData,
 } from '../packed.js';
 
 export const OUTSIDE_ANY_TEST = '(outside any test)';
@@ -48,7 +49,7 @@ const numbers = (list: ArrayLike<number | null>) => {
   return out;
 };
 
-export function decodeRows(data: ReportData): Rows {
+export function decodeRows(data: TableData): Rows {
   const c = data.c;
   const n = data.names.length;
   const index = new Float64Array(n);
@@ -66,8 +67,6 @@ export function decodeRows(data: ReportData): Rows {
     labels[k] = name ?? OUTSIDE_ANY_TEST;
     search[k] = labels[k].toLowerCase();
   }
-  const headroom = new Float64Array(n).fill(NaN);
-  if (data.ly) for (let k = 0; k < n; k++) if (data.ly[k]) headroom[k] = (data.ly[k] as LayoutTuple)[6];
   return {
     n,
     names: data.names,
@@ -84,7 +83,7 @@ export function decodeRows(data: ReportData): Rows {
     leaks: numbers(c.lc),
     leakBytes: numbers(c.lb),
     frees: numbers(c.fc),
-    headroom,
+    headroom: c.hr ? numbers(c.hr) : new Float64Array(n).fill(NaN),
   };
 }
 
@@ -134,7 +133,7 @@ const SEVERITY_OF_CODE: Record<string, Severity> = Object.fromEntries(
   Object.entries(SEVERITY_CODE).map(([s, code]) => [code, s as Severity]),
 );
 
-function decodeItem(code: KindCode, severity: Severity, tuple: unknown[], data: ReportData, start: number): Item {
+function decodeItem(code: KindCode, severity: Severity, tuple: unknown[], table: TableData, data: DetailData, start: number): Item {
   const str = (id: number) => data.sites[id];
   const t = tuple as number[];
   const last = tuple[tuple.length - 1];
@@ -142,14 +141,14 @@ function decodeItem(code: KindCode, severity: Severity, tuple: unknown[], data: 
   let item: Item;
   if (code === 'F') {
     const kind: ItemKind = t[0] === 0 ? 'double-free' : 'invalid-free';
-    item = { kind, severity, text: kind === 'double-free' ? 'double free' : 'invalid free', address: t[1] + data.base, size: null, site: str(t[2]), line: t[3] + start };
+    item = { kind, severity, text: kind === 'double-free' ? 'double free' : 'invalid free', address: t[1] + table.base, size: null, site: str(t[2]), line: t[3] + start };
     if (t[4] >= 0) item.allocSite = str(t[4]);
     if (t[5] >= 0) item.firstFreeSite = str(t[5]);
   } else if (code === 'X') {
     item = { kind: 'failed-allocation', severity, text: USUAL_TEXT.X, address: null, size: t[0], site: str(t[1]), line: t[2] + start };
   } else {
     const kind = ({ L: 'leak', R: 'reclaimed', P: 'persistent', C: 'carried', K: 'corruption' } as const)[code];
-    item = { kind, severity, text: code === 'K' ? str(t[4]) : USUAL_TEXT[code], address: t[0] + data.base, size: t[1] < 0 ? null : t[1], site: str(t[2]), line: t[3] + start };
+    item = { kind, severity, text: code === 'K' ? str(t[4]) : USUAL_TEXT[code], address: t[0] + table.base, size: t[1] < 0 ? null : t[1], site: str(t[2]), line: t[3] + start };
     if (code === 'C') item.freedBy = t[4] < 0 ? null : str(t[4]);
   }
   if (x.t !== undefined) item.text = str(x.t);
@@ -163,8 +162,9 @@ function decodeItem(code: KindCode, severity: Severity, tuple: unknown[], data: 
 const CODE_ORDER: readonly KindCode[] = ['L', 'F', 'K', 'X', 'R', 'P', 'C'];
 
 /** The full record of the test at `pos`, with the counts of what was cut. */
-export function decodeTest(data: ReportData, rows: Rows, pos: number): DecodedTest {
-  const c = data.c;
+export function decodeTest(table: TableData, data: DetailData, rows: Rows, pos: number): DecodedTest {
+  const c = table.c;
+  const cd = data.cd;
   let start = 0;
   for (let k = 0; k <= pos; k++) start += c.sl[k];
   const details = data.d[pos] || {};
@@ -176,16 +176,16 @@ export function decodeTest(data: ReportData, rows: Rows, pos: number): DecodedTe
     const code = key[0] as KindCode;
     const severity = key.length > 1 ? SEVERITY_OF_CODE[key[1]] : USUAL_SEVERITY[code];
     const list = details[key] as unknown[][];
-    for (const tuple of list) items.push(decodeItem(code, severity, tuple, data, start));
+    for (const tuple of list) items.push(decodeItem(code, severity, tuple, table, data, start));
     counts.push({ code, severity, listed: list.length, total: details.n?.[key] ?? list.length });
   }
   const points: Array<{ line: number; live: number }> = [];
   const tl = data.tl[pos];
   if (tl) for (let i = 0, line = start; i < tl.length; i += 2) points.push({ line: (line += tl[i]), live: tl[i + 1] });
   const test: HtmlTest = {
-    name: data.names[pos],
+    name: table.names[pos],
     index: rows.index[pos],
-    total: c.t[pos],
+    total: cd.t[pos],
     outcome: c.o[pos],
     ok: c.ok[pos] === 1,
     status: STATUSES[c.st[pos]],
@@ -193,12 +193,12 @@ export function decodeTest(data: ReportData, rows: Rows, pos: number): DecodedTe
     heapSize: c.h[pos],
     peakBytes: c.pb[pos],
     peakPercent: Number.isNaN(rows.percent[pos]) ? null : rows.percent[pos],
-    segments: c.sg[pos],
+    segments: cd.sg[pos],
     allocations: c.a[pos],
-    totalBytes: c.tb[pos],
+    totalBytes: cd.tb[pos],
     startLine: start,
     items,
-    timeline: { heapSize: c.th[pos], points },
+    timeline: { heapSize: cd.th[pos], points },
   };
   const ly = data.ly?.[pos];
   if (ly) test.layout = layout(ly);
@@ -220,7 +220,7 @@ export function decodeTest(data: ReportData, rows: Rows, pos: number): DecodedTe
   return { test, counts };
 }
 
-export function decodeCensus(data: ReportData): CensusSite[] {
+export function decodeCensus(data: DetailData): CensusSite[] {
   const cs = data.cs;
   if (!cs) return [];
   return cs.s.map((s, k) => ({
