@@ -18,6 +18,7 @@ const SITES = [
 const MODULES = ['tests/test_sign.py', 'tests/test_get_address.py', 'tests/test_eip712.py', 'tests/test_plugin.py'];
 const DEVICES = ['nanosp', 'nanox', 'stax', 'flex'];
 
+/** Deterministic PRNG (xorshift32): generated reports are stable. */
 export function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {

@@ -14,6 +14,10 @@ import type {
   TimelinePoint,
 } from '../../src/analyzer/types.js';
 import { addTest, blankTest, emptyTotals } from '../../src/analyzer/totals.js';
+// Deterministic PRNG (xorshift32) so generated reports are stable.
+import { rng } from '../../src/bench/html-model.js';
+
+export { rng };
 
 export const HEAP = 8192;
 const BASE = 0xda7a0000;
@@ -69,19 +73,6 @@ export function makeReport(tests: TestResult[], extra: Partial<Report> = {}): Re
     verdict: { ok, exitCode: ok ? 0 : 1, reasons },
     policy: defaultPolicy(),
     ...extra,
-  };
-}
-
-/** Deterministic PRNG (xorshift32) so generated reports are stable. */
-export function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
   };
 }
 
