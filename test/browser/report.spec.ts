@@ -4,10 +4,10 @@
  * requests, or a hostile payload having run (`window.__pwned`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './fixture.js';
 import { analyzeText } from '../../src/analyzer/analyze.js';
 import type { Report } from '../../src/analyzer/types.js';
 import { defaultPolicy, judge } from '../../src/analyzer/verdict.js';
@@ -19,34 +19,6 @@ const ROOT = join(import.meta.dirname, '..', '..');
 function reportFromLog(path: string): Report {
   return judge(analyzeText(readFileSync(path, 'utf8')), defaultPolicy());
 }
-
-type Open = (page: string, tests: number) => Promise<void>;
-
-const test = base.extend<{ open: Open }>({
-  open: async ({ page }, use, testInfo) => {
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      if (!/^(file|data):/.test(r.url())) problems.push(`request: ${r.url()}`);
-    });
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    await use(async (html, tests) => {
-      expect(html).not.toMatch(/https?:/i);
-      const file = testInfo.outputPath('report.html');
-      writeFileSync(file, html);
-      await page.goto(pathToFileURL(file).href);
-      await expect(page.getByTestId('test-row')).toHaveCount(tests);
-    });
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    expect(problems).toEqual([]);
-  },
-});
 
 /** Peak percents of the visible rows, top to bottom (null when unknown). */
 async function visiblePercents(page: Page): Promise<Array<number | null>> {

@@ -67,7 +67,7 @@ ${card(num(t.leaks), 'leaked blocks', t.leaks ? bytes(t.leakedBytes) : null, t.l
 ${card(num(frees), 'bad frees', frees ? `${num(t.doubleFrees)} double, ${num(t.invalidFrees)} invalid` : null, frees ? 'bad' : 'zero')}
 ${t.corruption !== undefined && card(num(t.corruption), 'corruption findings', null, t.corruption ? 'bad' : 'zero')}
 ${card(pct(t.peakPercent), 'highest peak', `${bytes(t.peakBytes)}${peakTest ? ` in ${label(peakTest.name)}` : ''}`, level)}
-${tight && card(bytes(tight.layout!.headroom), 'lowest headroom at a peak', `largest request that would still succeed, in ${label(tight.name)}`, '')}
+${tight && card(bytes(tight.layout!.headroom), 'lowest headroom', `at the peak of ${label(tight.name)}`, '')}
 ${card(num(t.allocations), 'allocations', `${bytes(t.totalBytes)} in total`)}
 ${card(num(t.persistent), 'persistent blocks', t.persistent ? bytes(t.persistentBytes) : null, t.persistent ? '' : 'zero')}
 ${t.carried !== undefined && card(num(t.carried), 'carried blocks', 'left live for a later test', t.carried ? '' : 'zero')}
