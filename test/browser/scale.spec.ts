@@ -107,6 +107,23 @@ test.describe('a 200,000-test report', () => {
     await expect(page.getByTestId('test-row').first().locator('.pill')).toHaveText('FAIL');
   });
 
+  test('a leak site links to its test, drawn, opened and in view', async ({ page, load }) => {
+    await load(html);
+    // The last test listed for the first site: far below the rows drawn at first.
+    const link = page.getByTestId('leak-sites').getByTestId('leak-site').first().getByRole('link').last();
+    const index = Number((await link.getAttribute('href'))!.slice('#test-'.length));
+    const target = model.tests.find((t) => t.index === index)!;
+    expect(target.index).toBeGreaterThan(1000);
+    expect(model.leakSites[0].tests).toContain(target.name);
+    await link.click();
+    const r = page.locator(`#test-${target.index}`);
+    await expect(r).toHaveAttribute('aria-expanded', 'true');
+    await expect(r).toBeInViewport();
+    await expect(r).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.locator(`#test-${target.index + 1}`)).toBeFocused();
+  });
+
   test('a test with a heap map shows it, its chunks tiling the heap', async ({ page, load }) => {
     await load(html);
     const t = model.tests.find((x) => x.heapMap)!;

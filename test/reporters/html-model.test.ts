@@ -13,7 +13,8 @@ import { DETAIL_LIMIT, encodeModel, heapMapsKept, packModel } from '../../src/re
 import type { ReportData } from '../../src/reporters/html/packed.js';
 import { renderPage } from '../../src/reporters/html/page.js';
 import { viewsModel } from '../browser/make-model.js';
-import { demoReport, makeReport, makeTest } from '../browser/make-report.js';
+import { demoReport, HOSTILE, makeReport, makeTest } from '../browser/make-report.js';
+import { escapeHtml } from '../../src/reporters/html/escape.js';
 
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 const canonical = (items: readonly Item[]) => items.map((i) => JSON.stringify(i, Object.keys(i).sort())).sort();
@@ -114,6 +115,18 @@ describe('packing the view model', () => {
     const packed = encodeModel(model, 8, heapMapsKept(model.tests, 0));
     expect(packed.mapsLeftOut).toBe(40);
     expect(packed.hm).toBeUndefined();
+  });
+});
+
+describe('the page from a model with every view', () => {
+  it('renders the census top and the pools on the server, log text escaped', () => {
+    const page = renderPage(viewsModel());
+    expect(page).toContain('data-testid="census-table"');
+    expect(page.match(/data-testid="census-row"/g)).toHaveLength(viewsModel().sites!.length);
+    expect(page.match(/data-testid="pool-sizing"/g)).toHaveLength(2);
+    expect(page).toContain(escapeHtml(HOSTILE.site));
+    expect(page).not.toMatch(/<svg onload/i);
+    expect(page).toContain('data-testid="sort-headroom"');
   });
 });
 

@@ -70,6 +70,8 @@ tr:last-child>td{border-bottom:0}
 .row{cursor:pointer;border-bottom:1px solid var(--line);height:34px;overflow:hidden;content-visibility:auto;contain-intrinsic-size:auto 34px}
 .row>div{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .spacer{pointer-events:none}
+/* The table sets its spacers itself: the browser must not also shift the scroll to keep rows in place. */
+#rows{overflow-anchor:none}
 .row:hover{background:var(--soft)}
 .row:focus-visible{outline:2px solid var(--accent);outline-offset:-2px}
 .row.st-fail{box-shadow:inset 3px 0 0 var(--bad)}

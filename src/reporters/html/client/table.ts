@@ -258,6 +258,8 @@ export class TestTable {
       let row = this.drawn.get(pos);
       if (!row) {
         row = this.spare.pop() ?? makeRow(this.rows, this.keys);
+        // A recycled row leaves its old place first, or every row that stays would be moved around it.
+        row.node.remove();
         row.fill(pos);
         this.drawn.set(pos, row);
       }
