@@ -130,6 +130,14 @@ describe('the page from a model with every view', () => {
   });
 });
 
+describe('the size budget', () => {
+  it('keeps a 3,000-test page with a heap map per test under 300 KB, saying how many maps were left out', () => {
+    const page = renderPage(syntheticModel(3000, { mapEvery: 1 }));
+    expect(Buffer.byteLength(page)).toBeLessThan(300 * 1024);
+    expect(page).toMatch(/[\d,]+ heap maps left out to keep this file small/);
+  });
+});
+
 describe('report → view model', () => {
   it('takes severities from the policy and the status from the verdict', () => {
     const report = demoReport();

@@ -250,11 +250,27 @@ function pack(model: HtmlModel, maxPoints: number, maps: Set<number>): Packed {
  * Encodes the model for embedding. Small reports stay plain JSON; larger ones
  * are gzipped (the page inflates them with DecompressionStream), with the
  * most timeline points per test that keep the payload within `budget`
- * (found by bisection: the size grows with the point count).
+ * (found by bisection: the size grows with the point count); still over it
+ * at the fewest points, heap maps go, the least telling first.
  */
 export function packModel(model: HtmlModel, budget = PACKED_BUDGET): Packed {
-  const maps = heapMapsKept(model.tests);
+  let chunks = HEAP_MAP_CHUNKS;
+  let maps = heapMapsKept(model.tests, chunks);
   const fits = (p: Packed) => p.encoding === 'json' || p.base64.length <= budget;
+  let packed = packTimelines(model, maps, fits);
+  // Drop maps only where that can bring the page within budget (a huge run stays large anyway).
+  const mapShare = (p: Packed) => (p.data.hm ? (gzipSync(JSON.stringify(p.data.hm)).length * 4) / 3 : 0);
+  if (packed.encoding === 'json' || packed.base64.length - mapShare(packed) > budget) return packed;
+  while (!fits(packed) && maps.size > 0) {
+    chunks = Math.floor(chunks / 2);
+    maps = heapMapsKept(model.tests, chunks);
+    packed = pack(model, packed.data.points, maps);
+  }
+  // Over budget even so: a huge run still gets its report, just larger.
+  return packed;
+}
+
+function packTimelines(model: HtmlModel, maps: Set<number>, fits: (p: Packed) => boolean): Packed {
   // Even counts: downsample keeps the first and last point plus pairs.
   const even = (n: number) => n - (n % 2);
   const longest = model.tests.reduce((m, t) => Math.max(m, t.timeline?.points.length ?? 0), 0);
@@ -272,6 +288,5 @@ export function packModel(model: HtmlModel, budget = PACKED_BUDGET): Packed {
       best = p;
     } else hi = mid;
   }
-  // Over budget even at the floor: a huge run still gets its report, just larger.
   return best ?? pack(model, lo, maps);
 }

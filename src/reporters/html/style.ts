@@ -55,7 +55,7 @@ table{border-collapse:collapse;width:100%}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle}
 th{font-size:12px;color:var(--muted);font-weight:600;white-space:nowrap}
 tr:last-child>td{border-bottom:0}
-.grid{display:grid;grid-template-columns:70px 54px minmax(240px,1fr) 80px 96px 86px 172px 96px 60px 88px;align-items:center}
+.grid{display:grid;grid-template-columns:78px 54px minmax(240px,1fr) 80px 96px 86px 172px 96px 60px 88px;align-items:center}
 .grid>div{padding:6px 10px;min-width:0}
 .thead{position:sticky;top:0;z-index:2;background:var(--panel);border-bottom:1px solid var(--line);border-radius:8px 8px 0 0}
 .head>div{font-size:12px;color:var(--muted);font-weight:600;white-space:nowrap}
@@ -65,7 +65,7 @@ tr:last-child>td{border-bottom:0}
 .head>[aria-sort=ascending] button::after{content:" \\25B2"}
 .head>[aria-sort=descending] button::after{content:" \\25BC"}
 .head>[aria-sort]{color:var(--ink)}
-.table.with-layout .grid{grid-template-columns:70px 54px minmax(240px,1fr) 80px 96px 86px 172px 96px 60px 88px 96px}
+.table.with-layout .grid{grid-template-columns:78px 54px minmax(240px,1fr) 80px 96px 86px 172px 96px 60px 88px 96px}
 /* Fixed-height rows: the table draws only those in view and computes where the others would be. */
 .row{cursor:pointer;border-bottom:1px solid var(--line);height:34px;overflow:hidden;content-visibility:auto;contain-intrinsic-size:auto 34px}
 .row>div{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}

@@ -23,6 +23,16 @@ async function inflate(bytes: Uint8Array): Promise<string> {
   return new Response(stream.readable).text();
 }
 
+function bytesOf(b64: string): Uint8Array {
+  // Twenty times faster than atob where the browser has it.
+  const fromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+  if (fromBase64) return fromBase64(b64);
+  const bin = atob(b64);
+  const raw = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) raw[i] = bin.charCodeAt(i);
+  return raw;
+}
+
 export async function loadData(): Promise<Loaded> {
   const node = byId('report-data');
   const text = node.textContent ?? '';
@@ -35,15 +45,15 @@ export async function loadData(): Promise<Loaded> {
   if (!split) throw new Error(`unknown data encoding "${encoding}"`);
   if (typeof DecompressionStream === 'undefined')
     throw new Error('this browser cannot inflate the embedded data (no DecompressionStream); open the report in a current Chrome, Firefox or Safari, or use the JSON reporter');
-  const bin = atob(text.trim());
-  const raw = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) raw[i] = bin.charCodeAt(i);
+  const b64 = text.trim();
   const cut = Number(split[1]);
-  const head = await inflate(raw.subarray(0, cut));
+  // Base64 comes in 4-character groups of 3 bytes: decode each member from the group it starts in.
+  const head = await inflate(bytesOf(b64.slice(0, Math.ceil(cut / 3) * 4)).subarray(0, cut));
   let details: Promise<DetailData> | null = null;
+  const rest = () => bytesOf(b64.slice(Math.floor(cut / 3) * 4)).subarray(cut % 3);
   return {
     table: JSON.parse(`${head}}`) as TableData,
     now: null,
-    details: () => (details ??= inflate(raw.subarray(cut)).then((tail) => JSON.parse(`{${tail.slice(1)}`) as DetailData)),
+    details: () => (details ??= inflate(rest()).then((tail) => JSON.parse(`{${tail.slice(1)}`) as DetailData)),
   };
 }

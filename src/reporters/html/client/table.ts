@@ -144,6 +144,8 @@ export class TestTable {
     this.view = view;
     for (let k = 0; k < view.length; k++) this.where[view[k]] = k;
     this.empty.hidden = view.length > 0;
+    // Screen readers learn the table's real size from these, not from the rows drawn.
+    this.box.closest('[role=table]')?.setAttribute('aria-rowcount', String(view.length + 1));
     this.render();
   }
 
@@ -264,6 +266,7 @@ export class TestTable {
         this.drawn.set(pos, row);
       }
       row.node.setAttribute('aria-expanded', String(this.expanded.has(pos)));
+      row.node.setAttribute('aria-rowindex', String(k + 2));
       wanted.push(row.node);
       if (this.expanded.has(pos)) wanted.push(this.detailsOf(pos));
     }
