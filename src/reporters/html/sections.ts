@@ -59,7 +59,8 @@ export function censusSection(model: HtmlModel): SafeHtml | null {
     if (key === 'site') return html`<td class="mono">${s.site}</td>`;
     const v = s[key] as number;
     const text = key === 'bytes' || key === 'minSize' || key === 'maxSize' ? bytes(v) : num(v);
-    return html`<td class="num${(key === 'leaks' || key === 'temporary') && v ? ' hot' : ''}">${text}</td>`;
+    const tone = v ? (key === 'leaks' ? ' hot' : key === 'temporary' ? ' hint' : '') : '';
+    return html`<td class="num${tone}">${text}</td>`;
   };
   const shown = sites.slice(0, CENSUS_STATIC);
   return html`<section id="census" data-testid="census"><h2>Allocation census by call site</h2><div class="panel sites"><table id="census-table" data-testid="census-table"><thead><tr>${CENSUS_COLUMNS.map(

@@ -87,6 +87,7 @@ tr:last-child>td{border-bottom:0}
 .lvl-low{background:var(--low)}.lvl-mid{background:var(--mid)}.lvl-high{background:var(--high)}
 .pv{display:inline-block;min-width:58px;text-align:right;font-variant-numeric:tabular-nums}
 .hot{color:var(--bad);font-weight:700}
+.hint{color:var(--warn);font-weight:600}
 .details-row{background:var(--soft);padding:2px 14px 16px;border-bottom:1px solid var(--line)}
 .details{max-width:1100px}
 .facts{margin:8px 0;color:var(--muted)}

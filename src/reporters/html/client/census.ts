@@ -23,8 +23,9 @@ export function renderCensus(table: HTMLTableElement, sites: CensusSite[]): void
       body.appendChild(el('tr', { 'data-testid': 'census-row' }, keys.map((k) => {
         const v = s[k];
         if (k === 'site') return el('td', { class: 'mono' }, s.site);
-        const hot = (k === 'leaks' || k === 'temporary') && v ? ' hot' : '';
-        return el('td', { class: `num${hot}` }, BYTES.has(k) ? bytes(v as number) : num(v as number));
+        // Leaks are errors; temporary allocations are a hint (candidates for the stack or a pool).
+        const tone = v ? (k === 'leaks' ? ' hot' : k === 'temporary' ? ' hint' : '') : '';
+        return el('td', { class: `num${tone}` }, BYTES.has(k) ? bytes(v as number) : num(v as number));
       })));
     if (more) more.textContent = list.length > DRAW_LIMIT ? `${num(list.length - DRAW_LIMIT)} more sites not listed; the JSON reporter lists them all.` : '';
   }
