@@ -5,6 +5,8 @@ export default defineConfig({
   testDir: 'test/browser',
   testMatch: '*.spec.ts',
   outputDir: 'test-results/artifacts',
+  // The HTML reporter inlines the bundled page script: bundle the current source first.
+  globalSetup: './test/setup/client-bundle.ts',
   workers: 2,
   fullyParallel: true,
   // list for people; json for the closing tally of scripts/test.sh

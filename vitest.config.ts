@@ -6,5 +6,7 @@ export default defineConfig({
     // CLI tests spawn the built binary; fuzz tests run many cases.
     testTimeout: 60_000,
     pool: 'forks',
+    // The HTML reporter inlines the bundled page script: bundle the current source first.
+    globalSetup: ['test/setup/client-bundle.ts'],
   },
 });

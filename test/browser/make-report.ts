@@ -1,58 +1,28 @@
 /**
- * Hand-built reports in the shape the HTML page is built from
- * (src/reporters/html/legacy.ts), so the HTML reporter can be tested without
- * the analyzer: a small varied demo, a large synthetic run (the size budget)
- * and a hostile one (escaping).
+ * Hand-built runs, judged by the real judge, so the HTML reporter can be
+ * tested without the analyzer: a small varied demo, a large synthetic run
+ * (the size budget) and a hostile one (escaping). `flat(report)` gives the
+ * tests' facts with the judge's verdict on each, for the assertions.
  */
-import type { Block, FreeError, Outcome, TimelinePoint } from '../../src/analyzer/facts.js';
-import type { LeakSite, Totals } from '../../src/judge/types.js';
-import type { HtmlReport as Report, HtmlTest as TestResult } from '../../src/reporters/html/legacy.js';
-import { blankTest } from '../helpers/facts.js';
+import type { Block, Diagnostic, FreeError, Outcome, TestFacts as TestResult, TimelinePoint } from '../../src/analyzer/facts.js';
+import { blankTest } from '../../src/analyzer/facts.js';
+import { judgeContext, judgeRun } from '../../src/judge/judge.js';
+import { defaultPolicy } from '../../src/judge/policy.js';
+import { parseSuppressions } from '../../src/judge/suppressions.js';
+import type { JudgedReport, Policy, Regression } from '../../src/judge/types.js';
+import { problemPhrases } from '../../src/reporters/present.js';
+import { makeResult } from '../helpers/facts.js';
+// Deterministic PRNG (xorshift32) so generated reports are stable.
+import { rng } from '../../src/bench/html-model.js';
+
+export { rng };
 
 export const HEAP = 8192;
 const BASE = 0xda7a0000;
 
-function emptyTotals(): Totals {
-  return {
-    tests: 0, segments: 0, allocations: 0, totalBytes: 0, leaks: 0, leakedBytes: 0, reclaimed: 0, doubleFrees: 0, invalidFrees: 0,
-    persistent: 0, persistentBytes: 0, failedAllocations: 0, peakBytes: 0, peakPercent: null, suppressed: 0, carried: 0, corruption: 0, poolLeaks: 0,
-  };
-}
-
-function addTest(totals: Totals, t: TestResult): void {
-  totals.allocations += t.allocations;
-  totals.totalBytes += t.totalBytes;
-  totals.leaks += t.leaks.length;
-  for (const b of t.leaks) totals.leakedBytes += b.size;
-  totals.reclaimed += t.reclaimed.length;
-  for (const e of t.freeErrors) {
-    if (e.kind === 'double-free') totals.doubleFrees++;
-    else totals.invalidFrees++;
-  }
-  totals.persistent += t.persistent.length;
-  for (const b of t.persistent) totals.persistentBytes += b.size;
-  totals.failedAllocations += t.failedAllocations.length;
-  totals.suppressed += t.suppressed.length + t.suppressedFreeErrors.length;
-}
-
-/** Why a hand-built test fails (leaks and bad frees fail, as under the default policy). */
-function why(t: TestResult): string[] {
-  const out: string[] = [];
-  if (t.leaks.length > 0) out.push(`${t.leaks.length} leak${t.leaks.length === 1 ? '' : 's'} (${t.leaks.reduce((n, b) => n + b.size, 0)} bytes)`);
-  const doubles = t.freeErrors.filter((e) => e.kind === 'double-free').length;
-  const invalid = t.freeErrors.length - doubles;
-  if (doubles > 0) out.push(`${doubles} double free${doubles === 1 ? '' : 's'}`);
-  if (invalid > 0) out.push(`${invalid} invalid free${invalid === 1 ? '' : 's'}`);
-  return out;
-}
-
 export function makeTest(over: Partial<TestResult> & { name: string | null; index: number }): TestResult {
   const t: TestResult = {
     ...blankTest(over.name, over.index, null, 0),
-    ok: true,
-    why: [],
-    suppressed: [],
-    suppressedFreeErrors: [],
     outcome: 'passed',
     heapSize: HEAP,
     segments: 1,
@@ -63,57 +33,37 @@ export function makeTest(over: Partial<TestResult> & { name: string | null; inde
   return t;
 }
 
-/** Builds totals, leak sites and the verdict from the tests, as the analyzer would. */
-export function makeReport(tests: TestResult[], extra: Partial<Report> = {}): Report {
-  for (const t of tests) {
-    if (t.why.length === 0) t.why = why(t);
-    t.ok &&= t.why.length === 0;
-  }
-  const peak = tests.reduce((best, t) => (t.peakBytes > best.peakBytes ? t : best), tests[0] ?? makeTest({ name: null, index: 0 }));
-  const totals = emptyTotals();
-  for (const t of tests) addTest(totals, t);
-  totals.tests = tests.length;
-  totals.segments = tests.reduce((n, t) => n + t.segments, 0);
-  totals.peakBytes = peak?.peakBytes ?? 0;
-  totals.peakPercent = peak?.peakPercent ?? null;
-
-  const bySite = new Map<string, LeakSite>();
-  for (const t of tests)
-    for (const b of t.leaks) {
-      const s = bySite.get(b.site) ?? { site: b.site, count: 0, bytes: 0, tests: [] };
-      s.count++;
-      s.bytes += b.size;
-      if (!s.tests.includes(t.name)) s.tests.push(t.name);
-      bySite.set(b.site, s);
-    }
-  const reasons: string[] = [];
-  if (totals.leaks) reasons.push(`${totals.leaks} leaked block(s), ${totals.leakedBytes} bytes`);
-  if (totals.doubleFrees + totals.invalidFrees)
-    reasons.push(`${totals.doubleFrees + totals.invalidFrees} bad free(s)`);
-  const ok = reasons.length === 0;
-  return {
-    tests,
-    totals,
-    diagnostics: [],
-    leakSites: [...bySite.values()].sort((a, b) => b.bytes - a.bytes || b.count - a.count),
-    recordsSeen: tests.length > 0,
-    linesRead: tests.length ? Math.max(...tests.map((t) => t.timeline.points.at(-1)?.line ?? t.startLine)) + 1 : 0,
-    verdict: { ok, exitCode: ok ? 0 : 1, reasons, notes: [] },
-    ...extra,
-  };
+export interface RunExtras {
+  diagnostics?: Diagnostic[];
+  /** Suppression file text (`leak:GLOB` lines). */
+  suppressions?: string;
+  /** Regressions found against a baseline, by test. */
+  regressions?: Regression[];
+  baselineChanges?: { added: string[]; removed: string[] };
+  policy?: Policy;
 }
 
-/** Deterministic PRNG (xorshift32) so generated reports are stable. */
-export function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
+/** The run judged under the default policy, as the CLI would. */
+export function makeReport(tests: TestResult[], extra: RunExtras = {}): JudgedReport {
+  const indexes = tests.map((t) => t.index);
+  const facts = makeResult(tests, {
+    diagnostics: extra.diagnostics ?? [],
+    linesRead: tests.length ? Math.max(...tests.map((t) => t.timeline.points.at(-1)?.line ?? t.startLine)) + 1 : 0,
+  });
+  tests.forEach((t, i) => (t.index = indexes[i])); // makeResult renumbers
+  const report = judgeRun(facts, judgeContext(extra.policy ?? defaultPolicy(), parseSuppressions(extra.suppressions ?? '', 'demo.supp'), null, extra.regressions ?? []));
+  return extra.baselineChanges ? { ...report, baselineChanges: extra.baselineChanges } : report;
+}
+
+/** A judged test as the assertions read it: its facts, what fails, what is suppressed. */
+export type FlatTest = TestResult & { ok: boolean; why: string[]; suppressed: Block[] };
+
+export function flat(report: JudgedReport) {
+  const tests: FlatTest[] = report.tests.map((j) => {
+    const suppressed = j.findings.filter((f) => f.severity === 'suppressed' && f.block).map((f) => f.block!);
+    return { ...j.facts, ok: j.ok, why: j.ok ? [] : problemPhrases(j), suppressed, leaks: j.facts.leaks.filter((b) => !suppressed.includes(b)) };
+  });
+  return { judged: report, tests, leakSites: report.leakSites, diagnostics: report.facts.diagnostics, verdict: report.verdict, totals: report.totals };
 }
 
 const SITES = [
@@ -208,7 +158,6 @@ export function simulateTest(rand: () => number, o: SimOptions): TestResult {
     index: o.index,
     total: o.total,
     outcome: o.outcome === undefined ? (leaks.length ? 'failed' : 'passed') : o.outcome,
-    ok: leaks.length === 0,
     heapSize: heap,
     allocations,
     totalBytes,
@@ -233,7 +182,7 @@ const MODULES = ['tests/test_sign.py', 'tests/test_get_address.py', 'tests/test_
 const DEVICES = ['nanosp', 'nanox', 'stax', 'flex'];
 
 /** A large run like the 3,000-test bench log: mostly passing, a few leaks. */
-export function syntheticReport(count: number, seed = 12345): Report {
+export function syntheticReport(count: number, seed = 12345): JudgedReport {
   const rand = rng(seed);
   const tests: TestResult[] = [];
   let line = 10;
@@ -257,7 +206,7 @@ export function syntheticReport(count: number, seed = 12345): Report {
 }
 
 /** A small report with every kind of finding, for the browser tests and the screenshot. */
-export function demoReport(): Report {
+export function demoReport(extra: RunExtras = {}): JudgedReport {
   const rand = rng(7);
   const tests: TestResult[] = [];
   let line = 9;
@@ -270,7 +219,6 @@ export function demoReport(): Report {
   next({ name: 'tests/test_sign.py::test_sign_tx[nanosp]', records: 180, fill: 0.35 });
   next({ name: 'tests/test_sign.py::test_sign_tx[stax]', records: 220, fill: 0.5, leaks: 2 });
   const df = next({ name: 'tests/test_sign.py::test_blind_sign[nanosp]', records: 90, fill: 0.2 });
-  df.ok = false;
   df.freeErrors = [
     {
       kind: 'double-free',
@@ -282,7 +230,6 @@ export function demoReport(): Report {
     },
   ];
   const inv = next({ name: 'tests/test_get_address.py::test_get_address[flex]', records: 60, fill: 0.15 });
-  inv.ok = false;
   inv.freeErrors = [
     { kind: 'invalid-free', address: 0xda7a1234, site: 'src/crypto/hash.c:900', line: inv.startLine + 12 },
   ];
@@ -298,13 +245,14 @@ export function demoReport(): Report {
   const fa = next({ name: 'tests/test_misc.py::test_huge_payload[flex]', records: 80, fill: 0.97 });
   fa.failedAllocations = [{ size: 4096, site: 'src/parser/tlv.c:91', line: fa.startLine + 50 }];
   const sup = next({ name: 'tests/test_misc.py::test_known_leak[nanox]', records: 50, fill: 0.3 });
-  sup.suppressed = [{ address: 0xda7a0300, size: 32, site: 'vendor/nbgl/layout.c:88', line: sup.startLine + 5 }];
+  sup.leaks = [{ address: 0xda7a0300, size: 32, site: 'vendor/nbgl/layout.c:88', line: sup.startLine + 5 }];
   return makeReport(tests, {
     diagnostics: [
       { line: 3, kind: 'no-init', message: 'alloc before any init: heap size unknown' },
       { line: 1207, kind: 'bad-record', message: 'bad size "12x"' },
     ],
-    suppressionCounts: [{ pattern: 'vendor/nbgl/*', kind: 'leak', count: 1 }],
+    suppressions: 'leak:vendor/nbgl/*',
+    ...extra,
   });
 }
 
@@ -318,7 +266,7 @@ export const HOSTILE = {
 };
 
 /** Log-derived strings that try to break out of every context the page uses. */
-export function hostileReport(): Report {
+export function hostileReport(): JudgedReport {
   const rand = rng(99);
   const names = [HOSTILE.script, HOSTILE.img, HOSTILE.amp, HOSTILE.close];
   const tests = names.map((name, k) =>
@@ -330,6 +278,6 @@ export function hostileReport(): Report {
   tests[2].freeErrors = [fe];
   return makeReport(tests, {
     diagnostics: [{ line: 4, kind: 'bad-record', message: 'unknown record kind "<script>window.__pwned=1</script>"' }],
-    suppressionCounts: [{ pattern: '<img src=x onerror=alert(1)>', kind: 'leak', count: 0 }],
+    suppressions: 'leak:<img src=x onerror=alert(1)>',
   });
 }

@@ -4,50 +4,22 @@
  * requests, or a hostile payload having run (`window.__pwned`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './fixture.js';
 import { analyzeText } from '../../src/analyzer/analyze.js';
 import { judge } from '../../src/judge/index.js';
-import { renderHtmlReport as renderHtml } from '../../src/reporters/html.js';
-import { toHtmlReport, type HtmlReport as Report } from '../../src/reporters/html/legacy.js';
-import { describeRegression } from '../../src/reporters/present.js';
-import { demoReport, HOSTILE, hostileReport, syntheticReport } from './make-report.js';
+import { renderHtml } from '../../src/reporters/html.js';
+import { demoReport, flat, HOSTILE, hostileReport, syntheticReport } from './make-report.js';
+
+type Report = ReturnType<typeof flat>;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 function reportFromLog(path: string): Report {
-  return toHtmlReport(judge(analyzeText(readFileSync(path, 'utf8'))));
+  return flat(judge(analyzeText(readFileSync(path, 'utf8'))));
 }
-
-type Open = (page: string, tests: number) => Promise<void>;
-
-const test = base.extend<{ open: Open }>({
-  open: async ({ page }, use, testInfo) => {
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      if (!/^(file|data):/.test(r.url())) problems.push(`request: ${r.url()}`);
-    });
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    await use(async (html, tests) => {
-      expect(html).not.toMatch(/https?:/i);
-      const file = testInfo.outputPath('report.html');
-      writeFileSync(file, html);
-      await page.goto(pathToFileURL(file).href);
-      await expect(page.getByTestId('test-row')).toHaveCount(tests);
-    });
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    expect(problems).toEqual([]);
-  },
-});
 
 /** Peak percents of the visible rows, top to bottom (null when unknown). */
 async function visiblePercents(page: Page): Promise<Array<number | null>> {
@@ -71,10 +43,10 @@ function row(page: Page, name: string) {
 }
 
 test.describe('demo report', () => {
-  const report = demoReport();
+  const report = flat(demoReport());
 
   test('opens from file:// with header, totals and a row per test', async ({ page, open }, testInfo) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     await expect(page.getByTestId('verdict')).toContainText('FAIL');
     await expect(page.getByTestId('totals')).toContainText('95.76 %');
     await expect(page.getByTestId('tests-table')).toBeVisible();
@@ -86,7 +58,7 @@ test.describe('demo report', () => {
   });
 
   test('sort-peak toggles descending then ascending', async ({ page, open }) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     const sort = page.getByTestId('sort-peak');
     await sort.click();
     await expect(sort).toHaveAttribute('aria-sort', 'descending');
@@ -103,7 +75,7 @@ test.describe('demo report', () => {
   });
 
   test('the filter box narrows rows by name', async ({ page, open }) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     const visible = page.getByTestId('test-row').filter({ visible: true });
     await page.getByTestId('filter').fill('EIP712');
     await expect(visible).toHaveCount(report.tests.filter((t) => t.name!.includes('eip712')).length);
@@ -116,7 +88,7 @@ test.describe('demo report', () => {
   });
 
   test('the failing-only switch keeps failing tests', async ({ page, open }) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     const visible = page.getByTestId('test-row').filter({ visible: true });
     const failing = report.tests.filter((t) => !t.ok);
     await page.getByTestId('failing-only').click();
@@ -128,7 +100,7 @@ test.describe('demo report', () => {
   });
 
   test('clicking a row expands its leaks, sites and timeline', async ({ page, open }) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     const leaky = report.tests.find((t) => t.leaks.length === 2)!;
     const r = row(page, leaky.name!);
     await r.click();
@@ -145,7 +117,7 @@ test.describe('demo report', () => {
   });
 
   test('free errors show the alloc and first-free sites', async ({ page, open }) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     const t = report.tests.find((x) => x.freeErrors.some((f) => f.kind === 'double-free'))!;
     const f = t.freeErrors[0];
     await row(page, t.name!).click();
@@ -155,7 +127,7 @@ test.describe('demo report', () => {
   });
 
   test('every test has a timeline; Enter opens a row from the keyboard', async ({ page, open }) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     const rows = page.getByTestId('test-row');
     await rows.first().focus();
     await page.keyboard.press('Enter');
@@ -167,7 +139,7 @@ test.describe('demo report', () => {
   });
 
   test('details list reclaimed, persistent, failed and suppressed blocks', async ({ page, open }) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     const cases: Array<[string, string, string]> = [];
     for (const t of report.tests) {
       for (const b of t.reclaimed) cases.push([t.name!, 'Reclaimed by an in-test heap reset', b.site]);
@@ -185,7 +157,7 @@ test.describe('demo report', () => {
   });
 
   test('leaks are grouped by site, and a site links to its test', async ({ page, open }) => {
-    await open(renderHtml(report), report.tests.length);
+    await open(renderHtml(report.judged), report.tests.length);
     const sites = page.getByTestId('leak-sites').getByTestId('leak-site');
     await expect(sites).toHaveCount(report.leakSites.length);
     const first = report.leakSites[0];
@@ -197,13 +169,17 @@ test.describe('demo report', () => {
 });
 
 test('baseline regressions and suppression counts are shown', async ({ page, open }) => {
-  const report = demoReport();
-  const name = report.tests[4].name;
-  report.regressions = [{ test: name, baselinePeakBytes: 6000, peakBytes: report.tests[4].peakBytes, growthPercent: 30.75 }];
-  report.baselineChanges = { added: ['tests/test_new.py::test_fresh'], removed: [] };
-  report.tests[4].ok = false; // as judge() marks a regressed test, with the same words
-  report.tests[4].why = [describeRegression(report.regressions[0])];
-  await open(renderHtml(report), report.tests.length);
+  const plain = flat(demoReport());
+  const name = plain.tests[4].name;
+  // as a baseline comparison finds it: the judge marks the test failing, with the same words
+  const report = flat(
+    demoReport({
+      regressions: [{ test: name, baselinePeakBytes: 6000, peakBytes: plain.tests[4].peakBytes, growthPercent: 30.75 }],
+      baselineChanges: { added: ['tests/test_new.py::test_fresh'], removed: [] },
+    }),
+  );
+  expect(report.tests[4].ok).toBe(false);
+  await open(renderHtml(report.judged), report.tests.length);
   const regressions = page.getByTestId('regressions');
   await expect(cell(regressions, name!)).toBeVisible();
   await expect(regressions).toContainText('+30.8%');
@@ -217,8 +193,8 @@ test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
   test('the verdict, failing tests and leak sites still read', async ({ page, open }) => {
-    const report = demoReport();
-    await open(renderHtml(report), 0);
+    const report = flat(demoReport());
+    await open(renderHtml(report.judged), 0);
     await expect(page.getByTestId('verdict')).toContainText('FAIL');
     await expect(page.getByText('The interactive table needs JavaScript.')).toBeVisible();
     for (const t of report.tests.filter((x) => !x.ok)) await expect(page.getByText(t.name!, { exact: true }).first()).toBeVisible();
@@ -228,8 +204,8 @@ test.describe('without JavaScript', () => {
 });
 
 test('a 3,000-test report opens, sorts and filters', async ({ page, open }) => {
-  const report = syntheticReport(3000);
-  const html = renderHtml(report);
+  const report = flat(syntheticReport(3000));
+  const html = renderHtml(report.judged);
   expect(Buffer.byteLength(html)).toBeLessThan(300 * 1024);
   await open(html, 3000);
   await page.getByTestId('sort-peak').click();
@@ -244,12 +220,12 @@ test('a 3,000-test report opens, sorts and filters', async ({ page, open }) => {
 test.describe('hostile input is shown as text and never runs', () => {
   const cases: Array<[string, () => Report]> = [
     ['fixtures/hostile/hostile.log', () => reportFromLog(join(ROOT, 'fixtures/hostile/hostile.log'))],
-    ['hand-built hostile report', hostileReport],
+    ['hand-built hostile report', () => flat(hostileReport())],
   ];
   for (const [title, make] of cases) {
     test(title, async ({ page, open }) => {
       const report = make();
-      await open(renderHtml(report), report.tests.length);
+      await open(renderHtml(report.judged), report.tests.length);
       for (const t of report.tests) {
         const r = row(page, t.name!);
         await expect(r).toHaveCount(1);
@@ -265,8 +241,8 @@ test.describe('hostile input is shown as text and never runs', () => {
   }
 
   test('hostile strings reach the page verbatim', async ({ page, open }) => {
-    const report = hostileReport();
-    await open(renderHtml(report), report.tests.length);
+    const report = flat(hostileReport());
+    await open(renderHtml(report.judged), report.tests.length);
     await expect(page.getByTestId('test-row').first().locator('.name')).toHaveText(HOSTILE.script);
   });
 });
@@ -280,7 +256,7 @@ test.describe('fixture logs', () => {
   for (const log of logs) {
     test(log, async ({ page, open }) => {
       const report = reportFromLog(join(ROOT, log));
-      await open(renderHtml(report), report.tests.length);
+      await open(renderHtml(report.judged), report.tests.length);
       await expect(page.getByTestId('verdict')).toHaveText(new RegExp(report.verdict.ok ? '^PASS' : '^(FAIL|ERROR)'));
       const leaky = report.tests.find((t) => t.leaks.length > 0);
       if (leaky) {

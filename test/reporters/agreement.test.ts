@@ -12,8 +12,8 @@ import { parseSuppressions } from '../../src/judge/suppressions.js';
 import type { JudgedReport } from '../../src/judge/types.js';
 import { toJson } from '../../src/report/write.js';
 import { renderGithub } from '../../src/reporters/github.js';
-import { encodeReport } from '../../src/reporters/html/data.js';
-import { toHtmlReport } from '../../src/reporters/html/legacy.js';
+import { fromReport } from '../../src/reporters/html/from-report.js';
+import { encodeModel } from '../../src/reporters/html/pack.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import { TextReporter } from '../../src/reporters/text.js';
 import { OUTSIDE_ANY_TEST } from '../../src/reporters/present.js';
@@ -57,7 +57,9 @@ describe.each(setups)('all reporters agree (%s)', (_title, failOn, rules) => {
     expect(cases.map((c) => c.getElementsByTagName('failure').length === 0)).toEqual(ok);
 
     // HTML: the page's data carries the same verdict per test
-    expect(encodeReport(toHtmlReport(report), 60).c.ok).toEqual(ok.map((x) => (x ? 1 : 0)));
+    const model = fromReport(report);
+    expect(model.tests.map((t) => [t.ok, t.status])).toEqual(report.tests.map((t) => [t.ok, t.status]));
+    expect(encodeModel(model, 60).c.ok).toEqual(ok.map((x) => (x ? 1 : 0)));
 
     // GitHub: every failing test is named in an ::error, no passing one is the only test of an ::error
     const gh = renderGithub(report);

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import type { TimelinePoint } from '../../src/analyzer/facts.js';
-import { analyzeText } from '../../src/analyzer/analyze.js';
-import { judge } from '../../src/judge/index.js';
-import { renderHtmlReport as renderHtml } from '../../src/reporters/html.js';
-import { CLIENT_SCRIPT } from '../../src/reporters/html/client.js';
-import { downsample, encodeReport, packReport, type ReportData } from '../../src/reporters/html/data.js';
+import { renderHtml } from '../../src/reporters/html.js';
+import { clientScript } from '../../src/reporters/html/client-script.js';
+import { downsample } from '../../src/reporters/html/downsample.js';
+import { fromReport } from '../../src/reporters/html/from-report.js';
+import { encodeModel, packModel } from '../../src/reporters/html/pack.js';
+import type { ReportData } from '../../src/reporters/html/packed.js';
 import { embedBase64, embedJson, escapeHtml, html, SafeHtml } from '../../src/reporters/html/escape.js';
 import { getReporter } from '../../src/reporters/registry.js';
-import { demoReport, hostileReport, HOSTILE, makeReport, syntheticReport } from '../browser/make-report.js';
+import { demoReport, flat, hostileReport, HOSTILE, makeReport, syntheticReport } from '../browser/make-report.js';
 
 /** The data the page's client script will read back. */
 function embedded(page: string): ReportData {
@@ -50,7 +50,7 @@ describe('escaping choke point', () => {
   });
 
   it('the client script never parses data as HTML', () => {
-    expect(CLIENT_SCRIPT).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|srcdoc/);
+    expect(clientScript()).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|srcdoc/);
   });
 });
 
@@ -58,10 +58,9 @@ describe('html reporter', () => {
   it('is registered as "html" and renders at the end', () => {
     const factory = getReporter('html');
     expect(factory).toBeDefined();
-    expect(factory!.needs).toMatchObject({ timelines: true });
+    expect(factory!.needs).toMatchObject({ timelines: true, heapMaps: true });
     const reporter = factory!({ colors: false, quiet: false });
-    const log = readFileSync(new URL('../../fixtures/generated/mixed.log', import.meta.url), 'utf8');
-    const page = reporter.end(judge(analyzeText(log)));
+    const page = reporter.end(demoReport());
     expect(page.startsWith('<!doctype html>')).toBe(true);
     expect(page).toContain('data-testid="tests-table"');
   });
@@ -77,7 +76,7 @@ describe('html reporter', () => {
     expect(page).toContain(escapeHtml(HOSTILE.script));
     // The client gets the exact strings back.
     const data = embedded(page);
-    expect(data.names).toEqual(hostileReport().tests.map((t) => t.name));
+    expect(data.names).toEqual(hostileReport().tests.map((t) => t.facts.name));
     expect(data.sites).toContain(HOSTILE.site2);
   });
 
@@ -97,8 +96,9 @@ describe('html reporter', () => {
   });
 
   it('renders a 3,000-test report under 300 KB, with every test in it', () => {
-    const report = syntheticReport(3000);
-    const page = renderHtml(report);
+    const judged = syntheticReport(3000);
+    const report = flat(judged);
+    const page = renderHtml(judged);
     const size = Buffer.byteLength(page);
     expect(size).toBeLessThan(300 * 1024);
     const data = embedded(page);
@@ -110,8 +110,8 @@ describe('html reporter', () => {
   });
 
   it('keeps small reports as plain, full-resolution JSON', () => {
-    const report = demoReport();
-    const packed = packReport(report);
+    const report = flat(demoReport());
+    const packed = packModel(fromReport(report.judged));
     expect(packed.encoding).toBe('json');
     expect(packed.data.thinned).toBe(false);
     const longest = Math.max(...report.tests.map((t) => t.timeline.points.length));
@@ -119,8 +119,8 @@ describe('html reporter', () => {
   });
 
   it('encodes tests so the client can rebuild exact values', () => {
-    const report = demoReport();
-    const d = encodeReport(report, 240);
+    const report = flat(demoReport());
+    const d = encodeModel(fromReport(report.judged), 240);
     let index = 0;
     let start = 0;
     report.tests.forEach((t, k) => {
@@ -142,7 +142,8 @@ describe('html reporter', () => {
   });
 
   it('says loudly when no profiling record was found', () => {
-    const page = renderHtml(makeReport([], { recordsSeen: false }));
+    const none = makeReport([]);
+    const page = renderHtml({ ...none, facts: { ...none.facts, recordsSeen: false } });
     expect(page).toContain('data-testid="no-profiling"');
   });
 });

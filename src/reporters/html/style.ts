@@ -55,7 +55,7 @@ table{border-collapse:collapse;width:100%}
 th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle}
 th{font-size:12px;color:var(--muted);font-weight:600;white-space:nowrap}
 tr:last-child>td{border-bottom:0}
-.grid{display:grid;grid-template-columns:70px 54px minmax(240px,1fr) 80px 96px 86px 172px 96px 60px 88px;align-items:center}
+.grid{display:grid;grid-template-columns:78px 54px minmax(240px,1fr) 80px 96px 86px 172px 96px 60px 88px;align-items:center}
 .grid>div{padding:6px 10px;min-width:0}
 .thead{position:sticky;top:0;z-index:2;background:var(--panel);border-bottom:1px solid var(--line);border-radius:8px 8px 0 0}
 .head>div{font-size:12px;color:var(--muted);font-weight:600;white-space:nowrap}
@@ -65,23 +65,29 @@ tr:last-child>td{border-bottom:0}
 .head>[aria-sort=ascending] button::after{content:" \\25B2"}
 .head>[aria-sort=descending] button::after{content:" \\25BC"}
 .head>[aria-sort]{color:var(--ink)}
-/* Off-screen rows skip style and layout: a 3,000-row table opens quickly. */
-.row{cursor:pointer;border-bottom:1px solid var(--line);content-visibility:auto;contain-intrinsic-size:auto 34px}
+.table.with-layout .grid{grid-template-columns:78px 54px minmax(240px,1fr) 80px 96px 86px 172px 96px 60px 88px 96px}
+/* Fixed-height rows: the table draws only those in view and computes where the others would be. */
+.row{cursor:pointer;border-bottom:1px solid var(--line);height:34px;overflow:hidden;content-visibility:auto;contain-intrinsic-size:auto 34px}
+.row>div{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.spacer{pointer-events:none}
+/* The table sets its spacers itself: the browser must not also shift the scroll to keep rows in place. */
+#rows{overflow-anchor:none}
 .row:hover{background:var(--soft)}
 .row:focus-visible{outline:2px solid var(--accent);outline-offset:-2px}
 .row.st-fail{box-shadow:inset 3px 0 0 var(--bad)}
 .row.st-warn{box-shadow:inset 3px 0 0 var(--warn)}
 .row[aria-expanded=true]{background:var(--soft);border-bottom-color:transparent}
-.name{font-family:var(--mono);font-size:12.5px;overflow-wrap:anywhere}
+.name{font-family:var(--mono);font-size:12.5px}
 .name em{font-family:system-ui,sans-serif;color:var(--muted)}
 .pill{display:inline-block;font-size:11px;font-weight:700;padding:1px 7px;border-radius:10px;letter-spacing:.03em}
-.pill.pass{background:var(--ok-bg);color:var(--ok)}.pill.fail{background:var(--bad-bg);color:var(--bad)}.pill.warn{background:var(--warn-bg);color:var(--warn)}
+.pill.ok{background:var(--ok-bg);color:var(--ok)}.pill.idle{background:var(--soft);color:var(--muted)}.pill.fail{background:var(--bad-bg);color:var(--bad)}.pill.warn{background:var(--warn-bg);color:var(--warn)}
 .pct{white-space:nowrap}
 .bar{display:inline-block;vertical-align:middle;width:80px;height:8px;border-radius:4px;background:var(--soft);border:1px solid var(--line);overflow:hidden;margin-right:8px}
 .bar i{display:block;height:100%}
 .lvl-low{background:var(--low)}.lvl-mid{background:var(--mid)}.lvl-high{background:var(--high)}
 .pv{display:inline-block;min-width:58px;text-align:right;font-variant-numeric:tabular-nums}
 .hot{color:var(--bad);font-weight:700}
+.hint{color:var(--warn);font-weight:600}
 .details-row{background:var(--soft);padding:2px 14px 16px;border-bottom:1px solid var(--line)}
 .details{max-width:1100px}
 .facts{margin:8px 0;color:var(--muted)}
@@ -111,4 +117,27 @@ section.panel>table th{background:var(--panel)}
 footer{max-width:1280px;margin:0 auto;padding:0 20px 30px;color:var(--muted);font-size:12px}
 .nojs{padding:10px 14px;margin-top:12px}
 .table-panel{margin-top:12px}.changes{padding:0 12px}
+.sev-tag{display:inline-block;margin-left:8px;font-size:10.5px;font-weight:700;padding:0 6px;border-radius:8px;letter-spacing:.03em;text-transform:none}
+.sev-tag.sev-error{background:var(--bad-bg);color:var(--bad)}.sev-tag.sev-warning{background:var(--warn-bg);color:var(--warn)}
+.sev-tag.sev-info,.sev-tag.sev-suppressed{background:var(--soft);color:var(--muted)}
+tr.sev-error>td:first-child{box-shadow:inset 3px 0 0 var(--bad)}tr.sev-warning>td:first-child{box-shadow:inset 3px 0 0 var(--warn)}
+tr.sev-suppressed{color:var(--muted)}
+.at-peak{margin:8px 0}
+table.layout{width:auto;min-width:520px}table.layout th{text-align:left;color:var(--ink);font-size:12.5px}
+figure.heap-map{margin:8px 0;background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px}
+.hm-head{font-size:12.5px;margin-bottom:4px}
+.hm-strip{display:block;width:100%;height:56px}
+.hm-chunk{stroke:var(--panel);stroke-width:.5;vector-effect:non-scaling-stroke}
+.hm-free{fill:var(--line)}.hm-free.hm-largest{fill:var(--soft);stroke:var(--ink);stroke-width:1}
+.hm-overhead{pointer-events:none;opacity:.75}
+.hm-hatch-bg{fill:var(--soft)}.hm-hatch-line{stroke:var(--muted);stroke-width:2}
+.hm-largest-mark{fill:var(--ink)}
+.hm-axis{display:flex;justify-content:space-between;font-size:11px}
+figure.heap-map figcaption{font-size:12px;color:var(--muted);display:flex;gap:14px;flex-wrap:wrap;margin-top:2px}
+.sw.hm-live{background:linear-gradient(90deg,#3b6fd8 33%,#2da44e 33% 66%,#d4a72c 66%)}.sw.hm-free-sw{background:var(--line)}
+.sw.hm-over-sw{background:repeating-linear-gradient(45deg,var(--soft) 0 2px,var(--muted) 2px 3px)}.sw.hm-largest-sw{background:var(--ink)}
+.hm-sites{list-style:none;margin:6px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}
+.sizing{margin:8px 12px;padding-left:18px;font-family:var(--mono);font-size:12.5px}
+#census-table th.sortable{cursor:pointer}#census-table th button{all:unset;cursor:pointer}
+#census-table th[aria-sort=ascending] button::after{content:" \\25B2"}#census-table th[aria-sort=descending] button::after{content:" \\25BC"}
 `;
