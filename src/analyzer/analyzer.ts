@@ -236,6 +236,11 @@ export class Analyzer {
     this.newSession();
   }
 
+  /** A diagnostic found while reading the input rather than in a line (a line cut at --max-line-bytes). */
+  note(line: number, kind: DiagnosticKind, message: string): void {
+    this.diagnostic(line, kind, message);
+  }
+
   /** Names the input being read, for diagnostics when there are several (line numbers are per input). */
   setSource(name: string | null): void {
     this.source = name;

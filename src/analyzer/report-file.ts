@@ -144,6 +144,7 @@ const DIAGNOSTIC_KINDS: ReadonlySet<string> = new Set<DiagnosticKind>([
   'no-profiling',
   'compat',
   'input',
+  'long-line',
 ]);
 
 function readTest(r: Reader, v: unknown, path: string): TestResult {

@@ -85,7 +85,9 @@ export type DiagnosticKind =
   | 'live-address'
   | 'no-profiling'
   | 'compat'
-  | 'input';
+  | 'input'
+  /** A line longer than --max-line-bytes, cut there. */
+  | 'long-line';
 
 export interface Diagnostic {
   line: number;
