@@ -19,6 +19,8 @@
  */
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** The longest string V8 makes (2^29 − 24 characters): a longer cap could not decode its lines. */
+export const MAX_LINE_BYTES_LIMIT = 2 ** 29 - 24;
 
 export interface LineFramerOptions {
   /** Longest line delivered whole, in bytes (default 16 MiB). */
@@ -53,7 +55,9 @@ export class LineFramer {
 
   constructor(options: LineFramerOptions) {
     const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    if (!Number.isSafeInteger(max) || max < 4) throw new RangeError(`maxLineBytes must be an integer ≥ 4, got ${max}`);
+    if (!Number.isSafeInteger(max) || max < 4 || max > MAX_LINE_BYTES_LIMIT) {
+      throw new RangeError(`maxLineBytes must be an integer from 4 to ${MAX_LINE_BYTES_LIMIT}, got ${max}`);
+    }
     this.max = max;
     this.onLine = options.onLine;
     this.onCut = options.onCut;

@@ -215,7 +215,8 @@ function readRegression(r: Reader, v: unknown, path: string): Regression {
 export function parseReportJson(text: string, file: string): LoadedReport {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // Editors on some systems save UTF-8 with a byte order mark; JSON.parse refuses it.
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new ReportFileError(file, `not JSON (${(e as Error).message})`);
   }

@@ -158,6 +158,8 @@ export interface Verdict {
 
 /** What reporters receive: the analysis plus the verdict under the policy. */
 export interface Report extends AnalysisResult {
+  /** False when the input ended early (an interrupted run): what was read is reported. */
+  complete?: boolean;
   verdict: Verdict;
   policy: Policy;
   /** Baseline comparison, when `--baseline` was given. */

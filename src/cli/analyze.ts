@@ -2,8 +2,8 @@
  * The default command: stream the inputs through the analyzer (or the compat
  * engine), write every reporter, return the exit code.
  */
-import { access, constants } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { longLineMessage } from '../analyzer/frame.js';
 import { Analyzer } from '../analyzer/analyzer.js';
 import type { Diagnostic, Policy, Report, TestResult } from '../analyzer/types.js';
 import { DEFAULT_FAIL_ON, judge, judgeTest, parseFailOn } from '../analyzer/verdict.js';
@@ -11,12 +11,15 @@ import { CompatEngine } from '../reporters/compat.js';
 import type { ReporterInstance } from '../reporters/registry.js';
 import { CiGate, type CiOptions } from './ci-gate.js';
 import { useColors } from './colors.js';
-import { forEachLine, openInput } from './lines.js';
-import { close, openOutput, parseReporterSpecs, UsageError } from './outputs.js';
+import { checkDestinations, isOpenAs } from './destinations.js';
+import { checkInputs, parseMaxLineBytes, readInput, type LineSink } from './input.js';
+import { parseReporterSpecs, UsageError } from './outputs.js';
+import { ReportFile } from './report-files.js';
 
 export interface Io {
-  stdin: Readable;
-  stdout: Writable & { isTTY?: boolean };
+  stdin: Readable & { fd?: number };
+  /** `fd`: the descriptor behind it, to tell a report path that is standard output. */
+  stdout: Writable & { isTTY?: boolean; fd?: number };
   stderr: Writable;
   env: NodeJS.ProcessEnv;
 }
@@ -28,12 +31,23 @@ export interface AnalyzeOptions extends CiOptions {
   failOn: string[];
   strict?: boolean;
   colors?: boolean;
+  maxLineBytes?: string;
 }
 
+/** Where a reporter's text goes: a report file, or standard output. */
 interface Output {
   reporter: ReporterInstance;
-  stream: Writable;
-  toFile: boolean;
+  write(text: string): void;
+  file: ReportFile | null;
+}
+
+export interface AnalyzeHooks {
+  /** Reads the input in place of the named files (`valground run` frames its command's output). */
+  read?: (sink: LineSink, maxLineBytes: number) => Promise<void>;
+  /** Fires on SIGINT/SIGTERM: reading stops, the reports of what was read are written. */
+  stop?: AbortSignal;
+  /** The input ended early all the same (an interrupted command). */
+  interrupted?: () => boolean;
 }
 
 /** The policy: leaks and free errors always fail (SPEC §4); `--fail-on` adds kinds. */
@@ -42,29 +56,11 @@ export function policyFrom(options: Pick<AnalyzeOptions, 'failOn' | 'strict'>): 
   return { ...parsed, strict: options.strict === true };
 }
 
-/** Checks every named input before reading any, so a typo fails fast with exit 2. */
-async function checkInputs(files: string[]): Promise<void> {
-  for (const f of files) {
-    if (f === '-') continue;
-    try {
-      await access(f, constants.R_OK);
-    } catch (err) {
-      throw new UsageError(`cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-  }
-}
-
 function describeDiagnostic(d: Diagnostic): string {
   return `line ${d.line}: ${d.message}`;
 }
 
-/** `onInputReady`: called once everything is validated, just before input is read (`valground run` starts its command there). */
-export async function analyzeCommand(
-  files: string[],
-  options: AnalyzeOptions,
-  io: Io,
-  onInputReady?: () => void,
-): Promise<number> {
+export async function analyzeCommand(files: string[], options: AnalyzeOptions, io: Io, hooks: AnalyzeHooks = {}): Promise<number> {
   const inputs = files.length > 0 ? files : ['-'];
   const policy = policyFrom(options);
   const quiet = options.quiet === true;
@@ -73,19 +69,29 @@ export async function analyzeCommand(
   if (compat && options.reporter.length > 0 && specs.some((s) => s.path === null)) {
     throw new UsageError('--compat writes the reference output to standard output; send other reporters to files (--reporter NAME:PATH)');
   }
-  await checkInputs(inputs);
+  const maxLineBytes = parseMaxLineBytes(options.maxLineBytes);
+  const used = compat && options.reporter.length === 0 ? [] : specs;
+  checkDestinations({
+    files: used.filter((s) => s.path !== null).map((s) => ({ name: s.name, path: s.path! })),
+    stdoutTaken: compat || used.some((s) => s.path === null),
+    inputs: hooks.read ? [] : inputs,
+    stdinFd: io.stdin.fd,
+    stdoutFd: io.stdout.fd,
+  });
+  if (!hooks.read) await checkInputs(inputs);
   const gate = await CiGate.load(options);
-  if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
+  if (!hooks.read && inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
     io.stderr.write('valground: reading test output from standard input (pipe it in, or name a log file; --help for more)\n');
   }
 
   const colorsOnStdout = useColors(options.colors, io.env, io.stdout);
-  const outputs: Output[] = (compat && options.reporter.length === 0 ? [] : specs).map((spec) => {
-    const toFile = spec.path !== null;
+  const outputs: Output[] = used.map((spec) => {
+    // A report path that is stdout by another name (/dev/stdout) is written as stdout.
+    const file = spec.path !== null && !isOpenAs(spec.path, io.stdout.fd) ? new ReportFile(spec.path) : null;
     return {
-      reporter: spec.factory({ colors: toFile ? options.colors === true : colorsOnStdout, quiet, policy }),
-      stream: toFile ? openOutput(spec.path!) : io.stdout,
-      toFile,
+      reporter: spec.factory({ colors: spec.path !== null ? options.colors === true : colorsOnStdout, quiet, policy }),
+      write: file ? (text) => file.write(text) : (text) => io.stdout.write(text),
+      file,
     };
   });
   const streaming = outputs.filter((o) => o.reporter.test !== undefined);
@@ -99,7 +105,7 @@ export async function analyzeCommand(
       gate.checkRegression(t);
       for (const o of streaming) {
         const text = o.reporter.test!(t);
-        if (text) o.stream.write(text);
+        if (text) o.write(text);
       }
     },
   });
@@ -114,30 +120,45 @@ export async function analyzeCommand(
     }
   };
 
-  onInputReady?.();
-  for (const input of inputs) {
-    if (inputs.length > 1) analyzer.setSource(input === '-' ? '(stdin)' : input);
-    const source = openInput(input, io.stdin);
-    if (engine) {
-      await forEachLine(source, (line, n) => {
-        const text = engine.line(line, n);
-        if (text !== '') io.stdout.write(text);
-        if (engine.diagnostics.length > reported) reportCompatDiagnostics();
-        if (needAnalysis) analyzer.line(line, n);
-      });
-    } else {
-      await forEachLine(source, (line, n) => analyzer.line(line, n));
+  const sink: LineSink = {
+    line: engine
+      ? (line, n) => {
+          const text = engine.line(line, n);
+          if (text !== '') io.stdout.write(text);
+          if (engine.diagnostics.length > reported) reportCompatDiagnostics();
+          if (needAnalysis) analyzer.line(line, n);
+        }
+      : (line, n) => analyzer.line(line, n),
+    cut: (n, dropped) => {
+      const message = longLineMessage(maxLineBytes, dropped);
+      if (engine) io.stderr.write(`valground --compat: line ${n}: ${message}\n`);
+      analyzer.note(n, 'long-line', message);
+    },
+  };
+  let complete = true;
+  if (hooks.read) {
+    await hooks.read(sink, maxLineBytes);
+  } else {
+    for (const input of inputs) {
+      if (inputs.length > 1) analyzer.setSource(input === '-' ? '(stdin)' : input);
+      if ((await readInput(input, io.stdin, sink, maxLineBytes, hooks.stop)).aborted) {
+        complete = false;
+        break;
+      }
+      analyzer.endSource();
     }
-    analyzer.endSource();
   }
+  if (hooks.interrupted?.()) complete = false;
 
   const result = analyzer.finish();
   const report: Report = judge(result, policy, gate.finish(result));
+  if (!complete) report.complete = false;
+  // Files the caller leaves uncommitted (an error on the way) are discarded: see discardPendingReports.
   for (const o of outputs) {
     const text = o.reporter.end(report);
-    if (text) o.stream.write(text);
+    if (text) o.write(text);
+    o.file?.commit();
   }
-  await Promise.all(outputs.filter((o) => o.toFile).map((o) => close(o.stream)));
 
   if (engine) {
     io.stdout.write(engine.finish());

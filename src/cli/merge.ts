@@ -12,10 +12,32 @@ import { judge } from '../analyzer/verdict.js';
 import { policyFrom, type AnalyzeOptions, type Io } from './analyze.js';
 import { CiGate } from './ci-gate.js';
 import { useColors } from './colors.js';
-import { close, openOutput, parseReporterSpecs, UsageError } from './outputs.js';
+import { checkDestinations, fileIdentity, isOpenAs } from './destinations.js';
+import { parseReporterSpecs, UsageError } from './outputs.js';
+import { ReportFile } from './report-files.js';
+
+/** The same report given twice (by any path) would count its tests twice. */
+function checkDistinct(files: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const id = fileIdentity(file);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new UsageError(`cannot merge ${file}: ${first === file ? 'given twice' : `the same file as ${first}`}; each shard counts once`);
+    }
+    seen.set(id, file);
+  }
+}
 
 export async function mergeCommand(files: string[], options: AnalyzeOptions, io: Io): Promise<number> {
   const specs = await parseReporterSpecs(options.reporter, 'json');
+  checkDistinct(files);
+  checkDestinations({
+    files: specs.filter((s) => s.path !== null).map((s) => ({ name: s.name, path: s.path! })),
+    stdoutTaken: specs.some((s) => s.path === null),
+    inputs: files,
+    stdoutFd: io.stdout.fd,
+  });
   const policy = policyFrom(options);
   const gate = await CiGate.load(options);
   const shards: LoadedReport[] = [];
@@ -39,17 +61,16 @@ export async function mergeCommand(files: string[], options: AnalyzeOptions, io:
 
   const colorsOnStdout = useColors(options.colors, io.env, io.stdout);
   for (const spec of specs) {
-    const toFile = spec.path !== null;
-    const reporter = spec.factory({ colors: toFile ? options.colors === true : colorsOnStdout, quiet: options.quiet === true, policy });
-    const stream = toFile ? openOutput(spec.path!) : io.stdout;
+    const file = spec.path !== null && !isOpenAs(spec.path, io.stdout.fd) ? new ReportFile(spec.path) : null;
+    const write = (text: string) => (file ? file.write(text) : io.stdout.write(text));
+    const reporter = spec.factory({ colors: spec.path !== null ? options.colors === true : colorsOnStdout, quiet: options.quiet === true, policy });
     // Streaming reporters (text) print tests one by one, then the rest.
     for (const t of report.tests) {
       const text = reporter.test?.(t);
-      if (text) stream.write(text);
+      if (text) write(text);
     }
-    const text = reporter.end(report);
-    if (text) stream.write(text);
-    if (toFile) await close(stream);
+    write(reporter.end(report));
+    file?.commit();
   }
   return report.verdict.exitCode;
 }

@@ -61,6 +61,7 @@ export function toJson(report: Report) {
     schema: REPORT_SCHEMA,
     ok: report.verdict.ok,
     exitCode: report.verdict.exitCode,
+    ...(report.complete === false ? { complete: false } : {}),
     totals: report.totals,
     tests: report.tests.map(test),
     diagnostics: report.diagnostics,

@@ -322,7 +322,10 @@ describe('valground merge', () => {
   });
 
   it('re-judges under its own policy and renders any reporter', async () => {
-    const r = await bin(['merge', shardB, shardB, '--fail-on', 'usage:90', '--reporter', `junit:${tmp}/merged/mem.xml`, '--reporter', 'text']);
+    // Two shards with the same content (two files: the same file twice is refused).
+    const shardB2 = join(tmp, 'shards/b2.json');
+    writeFileSync(shardB2, readFileSync(shardB));
+    const r = await bin(['merge', shardB, shardB2, '--fail-on', 'usage:90', '--reporter', `junit:${tmp}/merged/mem.xml`, '--reporter', 'text']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAIL');
     const xml = readFileSync(`${tmp}/merged/mem.xml`, 'utf8');
