@@ -6,7 +6,9 @@
  * - `\n` ends a line; a `\r` before it stays in the text (readers trim it).
  * - A last line without newline is delivered by `end()`.
  * - Lines are decoded as UTF-8 whole, so a character split across chunks
- *   decodes as if it had not been; invalid bytes become U+FFFD.
+ *   decodes as if it had not been; invalid bytes become U+FFFD. Lines are
+ *   strings sliced from one decoded block of up to 64 KiB: a consumer that
+ *   keeps part of a line for long copies it (see intern.ts).
  * - A line longer than `maxLineBytes` is cut there (on a character
  *   boundary): its first bytes are delivered as a line, so the records they
  *   hold are read; the rest, up to the next newline, is skipped without
@@ -38,6 +40,13 @@ export function longLineMessage(maxLineBytes: number, droppedBytes: number): str
 }
 
 const NEWLINE = 0x0a;
+/**
+ * Whole lines are decoded this many bytes at a time: one decoder call per
+ * block rather than per line, and a block's string stays small enough for
+ * the young generation (larger strings go to the large-object space, which
+ * only full collections clear).
+ */
+const BLOCK_BYTES = 64 * 1024;
 /** First size of the buffer that holds a line spanning chunks; it doubles as needed, up to the cap. */
 const INITIAL_CARRY = 64 * 1024;
 
@@ -95,7 +104,17 @@ export class LineFramer {
       }
       pos = nl + 1;
     }
-    for (;;) {
+    // A window never holds a line longer than the cap
+    const window = Math.min(BLOCK_BYTES, this.max + 1);
+    while (pos < n) {
+      if (this.onBytes === undefined) {
+        const last = buf.lastIndexOf(NEWLINE, Math.min(n, pos + window) - 1);
+        if (last >= pos) {
+          this.deliverBlock(buf.toString('utf8', pos, last));
+          pos = last + 1;
+          continue;
+        }
+      }
       const nl = buf.indexOf(NEWLINE, pos);
       if (nl < 0) break;
       if (nl - pos <= this.max) {
@@ -168,6 +187,22 @@ export class LineFramer {
     const dropped = this.skipped + more;
     this.skipped = -1;
     this.onCut?.(this.lineNo, dropped);
+  }
+
+  /**
+   * Delivers the lines of `text`, whole lines decoded at once: one decoder
+   * call per chunk rather than per line (a newline byte never belongs to a
+   * UTF-8 sequence, so this decodes exactly as line by line would).
+   */
+  private deliverBlock(text: string): void {
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      this.onLine(text.slice(start, nl), ++this.lineNo);
+      start = nl + 1;
+    }
+    this.onLine(start === 0 ? text : text.slice(start), ++this.lineNo);
   }
 
   private deliver(buf: Buffer, start: number, end: number): void {

