@@ -11,10 +11,10 @@ import { CompatEngine } from '../reporters/compat.js';
 import type { ReporterInstance } from '../reporters/registry.js';
 import { CiGate, type CiOptions } from './ci-gate.js';
 import { useColors } from './colors.js';
-import { checkDestinations, isOpenAs } from './destinations.js';
+import { checkDestinations } from './destinations.js';
 import { checkInputs, parseMaxLineBytes, readInput, type LineSink } from './input.js';
 import { parseReporterSpecs, UsageError } from './outputs.js';
-import { ReportFile } from './report-files.js';
+import { openDestination, type ReportDestination } from './report-files.js';
 
 export interface Io {
   stdin: Readable & { fd?: number };
@@ -34,11 +34,9 @@ export interface AnalyzeOptions extends CiOptions {
   maxLineBytes?: string;
 }
 
-/** Where a reporter's text goes: a report file, or standard output. */
 interface Output {
   reporter: ReporterInstance;
-  write(text: string): void;
-  file: ReportFile | null;
+  to: ReportDestination;
 }
 
 export interface AnalyzeHooks {
@@ -72,8 +70,8 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
   const maxLineBytes = parseMaxLineBytes(options.maxLineBytes);
   const used = compat && options.reporter.length === 0 ? [] : specs;
   checkDestinations({
-    files: used.filter((s) => s.path !== null).map((s) => ({ name: s.name, path: s.path! })),
-    stdoutTaken: compat || used.some((s) => s.path === null),
+    reporters: used,
+    compat,
     inputs: hooks.read ? [] : inputs,
     stdinFd: io.stdin.fd,
     stdoutFd: io.stdout.fd,
@@ -85,15 +83,10 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
   }
 
   const colorsOnStdout = useColors(options.colors, io.env, io.stdout);
-  const outputs: Output[] = used.map((spec) => {
-    // A report path that is stdout by another name (/dev/stdout) is written as stdout.
-    const file = spec.path !== null && !isOpenAs(spec.path, io.stdout.fd) ? new ReportFile(spec.path) : null;
-    return {
-      reporter: spec.factory({ colors: spec.path !== null ? options.colors === true : colorsOnStdout, quiet, policy }),
-      write: file ? (text) => file.write(text) : (text) => io.stdout.write(text),
-      file,
-    };
-  });
+  const outputs: Output[] = used.map((spec) => ({
+    reporter: spec.factory({ colors: spec.path !== null ? options.colors === true : colorsOnStdout, quiet, policy }),
+    to: openDestination(spec.path, io.stdout),
+  }));
   const streaming = outputs.filter((o) => o.reporter.test !== undefined);
 
   const analyzer = new Analyzer({
@@ -103,10 +96,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
       gate.suppress(t);
       judgeTest(t, policy);
       gate.checkRegression(t);
-      for (const o of streaming) {
-        const text = o.reporter.test!(t);
-        if (text) o.write(text);
-      }
+      for (const o of streaming) o.to.write(o.reporter.test!(t));
     },
   });
 
@@ -155,9 +145,8 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
   if (!complete) report.complete = false;
   // Files the caller leaves uncommitted (an error on the way) are discarded: see discardPendingReports.
   for (const o of outputs) {
-    const text = o.reporter.end(report);
-    if (text) o.write(text);
-    o.file?.commit();
+    o.to.write(o.reporter.end(report));
+    o.to.commit();
   }
 
   if (engine) {

@@ -41,10 +41,10 @@ export function isOpenAs(path: string, fd: number | undefined): boolean {
 }
 
 export interface Destinations {
-  /** Reporter name and file path, for each reporter writing a file. */
-  files: Array<{ name: string; path: string }>;
-  /** Whether something else (a reporter, --compat) writes standard output. */
-  stdoutTaken: boolean;
+  /** Each reporter's name and file path (null: standard output). */
+  reporters: ReadonlyArray<{ name: string; path: string | null }>;
+  /** --compat writes the reference output to standard output. */
+  compat?: boolean;
   /** The files read; `-` is standard input. */
   inputs: readonly string[];
   stdinFd?: number;
@@ -59,8 +59,10 @@ export function checkDestinations(d: Destinations): void {
     if (id !== null) inputs.set(id, input === '-' ? 'standard input' : input);
   }
   const stdout = fdIdentity(d.stdoutFd);
+  const stdoutTaken = d.compat === true || d.reporters.some((r) => r.path === null);
   const seen = new Map<string, string>();
-  for (const { name, path } of d.files) {
+  for (const { name, path } of d.reporters) {
+    if (path === null) continue;
     const id = fileIdentity(path);
     const spec = `--reporter ${name}:${path}`;
     const input = inputs.get(id);
@@ -70,7 +72,7 @@ export function checkDestinations(d: Destinations): void {
     const other = seen.get(id);
     if (other !== undefined) throw new UsageError(`${other} and ${spec} write to the same file; give each reporter its own path`);
     seen.set(id, spec);
-    if (d.stdoutTaken && id === stdout) {
+    if (stdoutTaken && id === stdout) {
       throw new UsageError(`${spec} is standard output, which another reporter already writes; give one of them a file`);
     }
   }

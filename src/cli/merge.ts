@@ -12,9 +12,9 @@ import { judge } from '../analyzer/verdict.js';
 import { policyFrom, type AnalyzeOptions, type Io } from './analyze.js';
 import { CiGate } from './ci-gate.js';
 import { useColors } from './colors.js';
-import { checkDestinations, fileIdentity, isOpenAs } from './destinations.js';
+import { checkDestinations, fileIdentity } from './destinations.js';
 import { parseReporterSpecs, UsageError } from './outputs.js';
-import { ReportFile } from './report-files.js';
+import { openDestination } from './report-files.js';
 
 /** The same report given twice (by any path) would count its tests twice. */
 function checkDistinct(files: readonly string[]): void {
@@ -33,8 +33,7 @@ export async function mergeCommand(files: string[], options: AnalyzeOptions, io:
   const specs = await parseReporterSpecs(options.reporter, 'json');
   checkDistinct(files);
   checkDestinations({
-    files: specs.filter((s) => s.path !== null).map((s) => ({ name: s.name, path: s.path! })),
-    stdoutTaken: specs.some((s) => s.path === null),
+    reporters: specs,
     inputs: files,
     stdoutFd: io.stdout.fd,
   });
@@ -61,16 +60,12 @@ export async function mergeCommand(files: string[], options: AnalyzeOptions, io:
 
   const colorsOnStdout = useColors(options.colors, io.env, io.stdout);
   for (const spec of specs) {
-    const file = spec.path !== null && !isOpenAs(spec.path, io.stdout.fd) ? new ReportFile(spec.path) : null;
-    const write = (text: string) => (file ? file.write(text) : io.stdout.write(text));
+    const to = openDestination(spec.path, io.stdout);
     const reporter = spec.factory({ colors: spec.path !== null ? options.colors === true : colorsOnStdout, quiet: options.quiet === true, policy });
     // Streaming reporters (text) print tests one by one, then the rest.
-    for (const t of report.tests) {
-      const text = reporter.test?.(t);
-      if (text) write(text);
-    }
-    write(reporter.end(report));
-    file?.commit();
+    if (reporter.test) for (const t of report.tests) to.write(reporter.test(t));
+    to.write(reporter.end(report));
+    to.commit();
   }
   return report.verdict.exitCode;
 }

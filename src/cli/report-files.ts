@@ -23,6 +23,8 @@ import {
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { isOpenAs } from './destinations.js';
 import { UsageError } from './outputs.js';
 import { describeSystemError } from './system-error.js';
 
@@ -41,7 +43,30 @@ export function discardPendingReports(): void {
   for (const file of open) file.discard();
 }
 
-export class ReportFile {
+/** Where one reporter's text goes. */
+export interface ReportDestination {
+  /** Writes `text` ('' writes nothing: a reporter's way of saying so). */
+  write(text: string): void;
+  /** The report is complete: a file is put in place (stdout has nothing to do). */
+  commit(): void;
+}
+
+/**
+ * A reporter's destination: standard output when it has no path, or when
+ * its path is standard output by another name (/dev/stdout may be a
+ * socket, which cannot be opened by path); its report file otherwise.
+ */
+export function openDestination(path: string | null, stdout: Writable & { fd?: number }): ReportDestination {
+  if (path !== null && !isOpenAs(path, stdout.fd)) return new ReportFile(path);
+  return {
+    write: (text) => {
+      if (text !== '') stdout.write(text);
+    },
+    commit: () => undefined,
+  };
+}
+
+export class ReportFile implements ReportDestination {
   private readonly fd: number;
   /** Set when writing through a temporary file, renamed to `target` on commit. */
   private readonly temp: string | null;
