@@ -143,7 +143,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
   const result = analyzer.finish();
   const report: Report = judge(result, policy, gate.finish(result));
   if (!complete) report.complete = false;
-  // Files the caller leaves uncommitted (an error on the way) are discarded: see discardPendingReports.
+  // A report left uncommitted by an error on the way is discarded by main() (discardPendingReports).
   for (const o of outputs) {
     o.to.write(o.reporter.end(report));
     o.to.commit();
