@@ -2,7 +2,8 @@
 import type { Readable } from 'node:stream';
 import { Analyzer, type AnalyzerOptions } from './pipeline.js';
 import type { AnalysisFacts } from './facts.js';
-import { forEachLine } from './lines.js';
+import { DEFAULT_MAX_LINE_BYTES, LineFramer } from './frame.js';
+import { frameStream, readFileLines } from './read-lines.js';
 
 /** Analyzes lines already in memory (tests, small logs). */
 export function analyzeLines(lines: Iterable<string>, options: AnalyzerOptions = {}): AnalysisFacts {
@@ -19,12 +20,35 @@ export function analyzeText(text: string, options: AnalyzerOptions = {}): Analys
   return analyzeLines(lines, options);
 }
 
+export interface StreamOptions extends AnalyzerOptions {
+  /** Longer lines are cut there with a `long-line` diagnostic (default 16 MiB). */
+  maxLineBytes?: number;
+}
+
+function framed(options: StreamOptions): { analyzer: Analyzer; framer: LineFramer } {
+  const analyzer = new Analyzer(options);
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const framer = new LineFramer({
+    maxLineBytes,
+    onLine: (line, n) => analyzer.line(line, n),
+    onCut: (n, dropped) => analyzer.lineCut(n, dropped, maxLineBytes),
+  });
+  return { analyzer, framer };
+}
+
 /**
  * Analyzes a stream of test output, line by line, without holding it in
- * memory. Rejects on a stream error; never throws past its promise.
+ * memory. Rejects on a stream error; never throws outside the promise.
  */
-export async function analyzeStream(source: Readable, options: AnalyzerOptions = {}): Promise<AnalysisFacts> {
-  const analyzer = new Analyzer(options);
-  await forEachLine(source, (line, n) => analyzer.line(line, n));
+export async function analyzeStream(source: Readable, options: StreamOptions = {}): Promise<AnalysisFacts> {
+  const { analyzer, framer } = framed(options);
+  await frameStream(source, framer);
+  return analyzer.finish();
+}
+
+/** Analyzes a log file (read in place, in blocks: the fastest way in). */
+export async function analyzeFile(path: string, options: StreamOptions = {}): Promise<AnalysisFacts> {
+  const { analyzer, framer } = framed(options);
+  await readFileLines(path, framer);
   return analyzer.finish();
 }

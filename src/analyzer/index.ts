@@ -1,6 +1,8 @@
 /** The analyzer's public API (`valground/analyzer`): test output → facts. */
 export { Analyzer, type AnalyzerOptions } from './pipeline.js';
-export { analyzeLines, analyzeStream, analyzeText } from './analyze.js';
+export { analyzeFile, analyzeLines, analyzeStream, analyzeText, type StreamOptions } from './analyze.js';
+export { LineFramer, DEFAULT_MAX_LINE_BYTES, type LineFramerOptions } from './frame.js';
+export { readFileLines, frameStream } from './read-lines.js';
 export { Tracker, type TrackerOptions } from './tracker.js';
 export { SiteTable } from './sites.js';
 export { LayoutModel, sdkChunkSize, sdkHeadroom, fragmentation, type LayoutChoice } from './layout.js';

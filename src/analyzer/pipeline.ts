@@ -20,6 +20,7 @@ import type { AnalysisFacts, TestFacts } from './facts.js';
 import { SiteTable } from './sites.js';
 import { Tracker } from './tracker.js';
 import type { LayoutChoice } from './layout.js';
+import { longLineMessage } from './frame.js';
 
 export interface AnalyzerOptions {
   /** Called once per test, in order, as soon as the test is final. */
@@ -153,7 +154,7 @@ export class Analyzer {
 
   /** A line was cut at `--max-line-bytes`: the records before the cut were read. */
   lineCut(lineNo: number, droppedBytes: number, maxLineBytes: number): void {
-    this.tracker.diagnostic(lineNo, 'long-line', `line longer than ${maxLineBytes} bytes: cut there, ${droppedBytes} bytes after the cut not read`);
+    this.tracker.diagnostic(lineNo, 'long-line', longLineMessage(maxLineBytes, droppedBytes));
   }
 
   /** The input ended early (interrupted): the facts say so. */

@@ -4,27 +4,39 @@
  * every reporter, return the exit code.
  */
 import { appendFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { Analyzer } from '../analyzer/pipeline.js';
-import { forEachLine, openInput } from '../analyzer/lines.js';
 import type { Diagnostic } from '../analyzer/facts.js';
 import type { LayoutChoice } from '../analyzer/layout.js';
 import type { HarnessName } from '../harness/types.js';
 import { judgeRun, judgeTest } from '../judge/judge.js';
 import type { JudgedTest } from '../judge/types.js';
 import { CompatEngine } from '../reporters/compat.js';
+import { longLineMessage } from '../analyzer/frame.js';
 import { useColors } from './colors.js';
+import { checkDestinations } from './destinations.js';
+import { checkInputs, parseMaxLineBytes, readInput, type LineSink } from './input.js';
 import { loadJudgeContext, type JudgeOptions } from './judge-setup.js';
 import { parseReporterSpecs, Reporters, UsageError } from './outputs.js';
 import { sourceRoot } from './root.js';
+import { describeSystemError } from './system-error.js';
 
 export interface Io {
-  stdin: Readable;
-  stdout: Writable & { isTTY?: boolean };
+  stdin: Readable & { fd?: number };
+  /** `fd`: the descriptor behind it, to tell a report path that is standard output. */
+  stdout: Writable & { isTTY?: boolean; fd?: number };
   stderr: Writable;
   env: NodeJS.ProcessEnv;
   cwd?: string;
+}
+
+export interface AnalyzeHooks {
+  /** Reads the input in place of the named files (`valground run` frames its command's output). */
+  read?: (sink: LineSink, maxLineBytes: number) => Promise<void>;
+  /** Fires on SIGINT/SIGTERM: reading stops, the reports of what was read are written. */
+  stop?: AbortSignal;
+  /** The input ended early all the same (an interrupted command). */
+  interrupted?: () => boolean;
 }
 
 export interface AnalyzeOptions extends JudgeOptions {
@@ -36,21 +48,7 @@ export interface AnalyzeOptions extends JudgeOptions {
   harness?: HarnessName | 'auto';
   root?: string;
   allocator?: LayoutChoice;
-}
-
-/** Checks every named input before reading any, so a typo fails fast with exit 2. */
-async function checkInputs(files: string[]): Promise<void> {
-  for (const f of files) {
-    if (f === '-') continue;
-    let why: string | null = null;
-    try {
-      const s = await stat(f);
-      if (s.isDirectory()) why = 'is a directory';
-    } catch (err) {
-      why = (err as NodeJS.ErrnoException).code ?? String(err);
-    }
-    if (why !== null) throw new UsageError(`cannot read ${f}: ${why}`);
-  }
+  maxLineBytes?: string;
 }
 
 function describeDiagnostic(d: Diagnostic): string {
@@ -62,17 +60,11 @@ function appendSide(path: string, text: string): void {
   try {
     appendFileSync(path, text);
   } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot write ${path}: ${describeSystemError(err)}`);
   }
 }
 
-/** `onInputReady`: called once everything is validated, just before input is read (`valground run` starts its command there). */
-export async function analyzeCommand(
-  files: string[],
-  options: AnalyzeOptions,
-  io: Io,
-  onInputReady?: () => void,
-): Promise<number> {
+export async function analyzeCommand(files: string[], options: AnalyzeOptions, io: Io, hooks: AnalyzeHooks = {}): Promise<number> {
   const inputs = files.length > 0 ? files : ['-'];
   const quiet = options.quiet === true;
   const compat = options.compat === true;
@@ -80,14 +72,18 @@ export async function analyzeCommand(
   if (compat && options.reporter.length > 0 && specs.some((s) => s.path === null)) {
     throw new UsageError('--compat writes the reference output to standard output; send other reporters to files (--reporter NAME:PATH)');
   }
-  await checkInputs(inputs);
+  const maxLineBytes = parseMaxLineBytes(options.maxLineBytes);
+  const used = compat && options.reporter.length === 0 ? [] : specs;
+  // Before anything is opened or read: no report may overwrite an input or stdout's other writer (§9).
+  checkDestinations({ reporters: used, compat, inputs: hooks.read ? [] : inputs, stdinFd: io.stdin.fd, stdoutFd: io.stdout.fd });
+  if (!hooks.read) await checkInputs(inputs);
   const ctx = await loadJudgeContext(options);
-  if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
+  if (!hooks.read && inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
     io.stderr.write('valground: reading test output from standard input (pipe it in, or name a log file; --help for more)\n');
   }
 
   const reporters = Reporters.open(
-    compat && options.reporter.length === 0 ? [] : specs,
+    used,
     {
       quiet,
       census: options.census === true,
@@ -120,32 +116,40 @@ export async function analyzeCommand(
       io.stderr.write(`valground --compat: ${describeDiagnostic(engine.diagnostics[reported])}\n`);
     }
   };
-
-  try {
-    onInputReady?.();
-    for (const input of inputs) {
-      if (inputs.length > 1) analyzer.setSource(input === '-' ? '(stdin)' : input);
-      const source = openInput(input, io.stdin);
-      if (engine) {
-        await forEachLine(source, (line, n) => {
+  const sink: LineSink = {
+    line: engine
+      ? (line, n) => {
           const text = engine.line(line, n);
           if (text !== '') io.stdout.write(text);
           if (engine.diagnostics.length > reported) reportCompatDiagnostics();
           analyzer.line(line, n);
-        });
-      } else {
-        await forEachLine(source, (line, n) => analyzer.line(line, n));
+        }
+      : (line, n) => analyzer.line(line, n),
+    cut: (n, dropped) => {
+      if (engine) io.stderr.write(`valground --compat: line ${n}: ${longLineMessage(maxLineBytes, dropped)}\n`);
+      analyzer.lineCut(n, dropped, maxLineBytes);
+    },
+  };
+
+  let complete = true;
+  if (hooks.read) {
+    await hooks.read(sink, maxLineBytes);
+  } else {
+    for (const input of inputs) {
+      if (inputs.length > 1) analyzer.setSource(input === '-' ? '(stdin)' : input);
+      if ((await readInput(input, io.stdin, sink, maxLineBytes, hooks.stop)).aborted) {
+        complete = false;
+        break;
       }
       analyzer.endSource();
     }
-  } catch (err) {
-    reporters.discard();
-    throw err;
   }
+  if (hooks.interrupted?.()) complete = false;
+  if (!complete) analyzer.interrupted();
 
   const facts = analyzer.finish();
   const report = judgeRun(facts, ctx, judged);
-  await reporters.end(report, appendSide);
+  reporters.end(report, appendSide);
 
   if (engine) {
     io.stdout.write(engine.finish());

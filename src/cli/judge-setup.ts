@@ -12,7 +12,7 @@ import { policyFrom } from '../judge/policy.js';
 import { parseSuppressions, SuppressionSyntaxError, type SuppressionRule } from '../judge/suppressions.js';
 import type { Regression } from '../judge/types.js';
 import { ReportFileError } from '../report/read.js';
-import { loadBaseline } from './report-files.js';
+import { loadBaseline } from './report-load.js';
 import { UsageError } from './outputs.js';
 
 export interface JudgeOptions {

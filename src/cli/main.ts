@@ -10,10 +10,14 @@ import { HARNESS_NAMES } from '../harness/index.js';
 import { FAIL_ON_KINDS, PolicyError } from '../judge/policy.js';
 import { reporterNames } from '../reporters/registry.js';
 import { analyzeCommand, type AnalyzeOptions, type Io } from './analyze.js';
+import { Interrupt } from './interrupt.js';
 import { addJudgeOptions, collect } from './judge-setup.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { UsageError } from './outputs.js';
+import { discardPendingReports } from './report-files.js';
+import { StdoutWatch } from './stdout-watch.js';
+import { describeSystemError } from './system-error.js';
 
 const EXAMPLES = `
 Examples:
@@ -33,7 +37,8 @@ const RUN_HELP = `
 The command's stdout and stderr are shown live; both are analyzed. Reports
 are written after the command ends (to stdout, or to the --reporter files).
 Exit status: the command's when it fails (128+N when killed by signal N),
-otherwise the analysis's. SIGINT and SIGTERM are forwarded to the command.
+otherwise the analysis's. SIGINT, SIGTERM and SIGHUP are sent to the
+command's whole process group; what it printed is still reported.
 
 Example:
   valground run --reporter text --reporter junit:out/mem.xml -- pytest -v -s tests/`;
@@ -53,7 +58,8 @@ export function addAnalysisOptions(cmd: Command): Command {
   return addReportOptions(cmd)
     .addOption(new Option('--harness <name>', 'listen to one test runner only (default: every one, §3.6)').choices([...HARNESS_NAMES]))
     .option('--root <dir>', 'source root: sites under it are reported relative to it (default $GITHUB_WORKSPACE, $CI_PROJECT_DIR or the working directory)')
-    .addOption(new Option('--allocator <model>', 'heap layout model for headroom and fragmentation (default: sdk for SDK-shaped addresses, else plain)').choices(['sdk', 'plain']));
+    .addOption(new Option('--allocator <model>', 'heap layout model for headroom and fragmentation (default: sdk for SDK-shaped addresses, else plain)').choices(['sdk', 'plain']))
+    .option('--max-line-bytes <n>', 'cut longer lines there, with a diagnostic (K, M, G suffixes; default 16M)');
 }
 
 /** The package's version, read from package.json next to dist/ (or src/). */
@@ -71,10 +77,20 @@ export function defaultIo(): Io {
 
 export async function main(argv: string[], partialIo: Partial<Io> = {}): Promise<number> {
   const io: Io = { ...defaultIo(), ...partialIo };
-  // A reader that goes away (`| head`) is not an error of ours.
-  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') io.stderr.write(`valground: cannot write output: ${err.message}\n`);
-  });
+  const stdout = new StdoutWatch(io.stdout);
+  let code: number;
+  try {
+    code = await parseAndRun(argv, io);
+  } finally {
+    discardPendingReports(); // a command that failed on the way leaves its report destinations as they were
+  }
+  const failed = await stdout.settle();
+  if (failed === null) return code; // a reader that went away (`| head`) is not an error of ours
+  io.stderr.write(`valground: cannot write to stdout: ${describeSystemError(failed)}\n`);
+  return 2;
+}
+
+async function parseAndRun(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   const program = new Command('valground')
     .description('Find memory leaks, double and invalid frees, kept buffers and heap peaks in test output.')
@@ -89,7 +105,16 @@ export async function main(argv: string[], partialIo: Partial<Io> = {}): Promise
     .showSuggestionAfterError()
     .addHelpText('after', EXAMPLES);
   addAnalysisOptions(program).action(async (files: string[], options: AnalyzeOptions) => {
-    exitCode = await analyzeCommand(files, options, io);
+    const interrupt = new Interrupt(['SIGINT', 'SIGTERM'], discardPendingReports);
+    try {
+      exitCode = await analyzeCommand(files, options, io, { stop: interrupt.signal });
+    } finally {
+      interrupt.dispose();
+    }
+    if (interrupt.received !== null) {
+      io.stderr.write(`valground: interrupted by ${interrupt.received}: the reports cover the input read until then\n`);
+      exitCode = interrupt.status;
+    }
   });
   // Subcommands inherit the output and exit settings above. Options after
   // `run`'s COMMAND belong to the command (`valground run pytest -v`).

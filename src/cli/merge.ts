@@ -7,36 +7,34 @@
  * (default: JSON on stdout). Exit status: the merged verdict; 2 when a file
  * is unreadable, not a valground report, or named twice.
  */
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { judgeRun } from '../judge/judge.js';
 import { mergeReports } from '../report/merge.js';
 import { ReportFileError, type ReadReport } from '../report/read.js';
-import { loadReportFile } from './report-files.js';
+import { loadReportFile } from './report-load.js';
+import { checkDestinations, fileIdentity } from './destinations.js';
 import type { AnalyzeOptions, Io } from './analyze.js';
 import { useColors } from './colors.js';
 import { loadJudgeContext } from './judge-setup.js';
 import { parseReporterSpecs, Reporters, UsageError } from './outputs.js';
 
-/** Device and inode of a file, to tell the same file under two names. */
-function identity(file: string): string | null {
-  try {
-    const s = statSync(file);
-    return `${s.dev}:${s.ino}`;
-  } catch {
-    return null;
+/** The same report given twice (by any path) would count its tests twice. */
+function checkDistinct(files: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const id = fileIdentity(file);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new UsageError(`cannot merge ${file}: ${first === file ? 'given twice' : `the same file as ${first}`}; each shard counts once`);
+    }
+    seen.set(id, file);
   }
 }
 
 export async function mergeCommand(files: string[], options: AnalyzeOptions, io: Io): Promise<number> {
   const specs = await parseReporterSpecs(options.reporter, 'json');
-  const seen = new Map<string, string>();
-  for (const file of files) {
-    const id = identity(file);
-    if (id === null) continue; // reported as unreadable below
-    const first = seen.get(id);
-    if (first !== undefined) throw new UsageError(`${file} is the same report as ${first}: merging it twice would count its tests twice`);
-    seen.set(id, file);
-  }
+  checkDistinct(files);
+  checkDestinations({ reporters: specs, inputs: files, stdoutFd: io.stdout.fd });
   const shards: ReadReport[] = [];
   for (const file of files) {
     try {
@@ -65,6 +63,6 @@ export async function mergeCommand(files: string[], options: AnalyzeOptions, io:
     io.stdout,
   );
   for (const t of report.tests) reporters.test(t);
-  await reporters.end(report, (path, text) => appendFileSync(path, text));
+  reporters.end(report, (path, text) => appendFileSync(path, text));
   return report.verdict.exitCode;
 }

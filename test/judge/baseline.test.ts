@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareBaseline, growthPercent, parseMaxGrowth, peaksByName } from '../../src/judge/baseline.js';
-import { loadBaseline } from '../../src/cli/report-files.js';
+import { loadBaseline } from '../../src/cli/report-load.js';
 import { ReportFileError } from '../../src/report/read.js';
 import { defaultPolicy } from '../../src/judge/policy.js';
 import { toJson } from '../../src/report/write.js';
