@@ -18,7 +18,7 @@ import { cleanLine, contentEnd, lineParts } from '../harness/clean.js';
 import { MARKER, newRecordFields, readRecord, sdkErrorRecord, toFields, type RecordFields } from '../protocol/records.js';
 import type { AnalysisFacts, TestFacts } from './facts.js';
 import { SiteTable } from './sites.js';
-import { Tracker } from './tracker.js';
+import { Tracker, type TrackerOptions } from './tracker.js';
 import type { LayoutChoice } from './layout.js';
 import { longLineMessage } from './frame.js';
 
@@ -35,6 +35,8 @@ export interface AnalyzerOptions {
   layout?: LayoutChoice;
   /** Keep each test's heap map at its peak (the HTML report draws it). */
   heapMaps?: boolean;
+  /** Sees every record with its lane and current test (see `TrackerOptions.onRecord`). */
+  onRecord?: TrackerOptions['onRecord'];
 }
 
 /** What sends a record line down the general path (searched in its free-text tail). */
@@ -63,6 +65,7 @@ export class Analyzer {
       sites: new SiteTable(options.root ?? null),
       layout: options.layout,
       heapMaps: options.heapMaps,
+      onRecord: options.onRecord,
     });
   }
 

@@ -29,6 +29,12 @@ export interface TrackerOptions {
   layout?: LayoutChoice;
   /** Keep a heap map of each test's peak (the HTML report draws them). */
   heapMaps?: boolean;
+  /**
+   * Sees every record as it is read, with the lane's current test (null:
+   * outside any test) — for tools that follow the heap traffic themselves
+   * (`valground replay`). The fields are reused for the next record.
+   */
+  onRecord?: (lane: Lane, record: RecordFields, line: number, test: TestFacts | null) => void;
 }
 
 /** A block of the open segment: live, or freed (kept to name a double free). */
@@ -124,6 +130,7 @@ export class Tracker {
   readonly pools: PoolTracker;
   private readonly layoutChoice: LayoutChoice;
   private readonly heapMaps: boolean;
+  private readonly onRecord?: TrackerOptions['onRecord'];
 
   private readonly tests: TestState[] = [];
   /** Ended tests not yet handed out, in order. */
@@ -152,6 +159,7 @@ export class Tracker {
     this.sites = options.sites ?? new SiteTable();
     this.layoutChoice = options.layout ?? 'auto';
     this.heapMaps = options.heapMaps ?? false;
+    this.onRecord = options.onRecord;
     this.pools = new PoolTracker(this);
   }
 
@@ -327,6 +335,7 @@ export class Tracker {
     this.recordsSeen = true;
     this.lastLine = line;
     const l = this.lane(laneId);
+    if (this.onRecord !== undefined) this.onRecord(laneId, r, line, r.kind === 'test' ? null : (l.current?.facts ?? null));
     if (r.heap !== null && this.pools.isPool(l, r.heap, r.kind)) {
       this.pools.record(l, r, line);
       return;
