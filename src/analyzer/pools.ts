@@ -36,7 +36,10 @@ interface PoolState {
   lent: number;
   dropped: boolean;
   lastAlloc: PoolBlock | null;
+  /** The run's figures for the pool's name (one per name, over every instance). */
   summary: PoolSummary;
+  /** Whether it has been expanded since its creation. */
+  expanded: boolean;
 }
 
 interface TestPoolUse {
@@ -47,6 +50,8 @@ export class PoolTracker {
   /** Pools by lane, then name. */
   private readonly byLane = new Map<LaneState, Map<string, PoolState>>();
   private readonly summaryList: PoolSummary[] = [];
+  /** Run figures of pools created anew (a restarted process), by name: the new instance adds to them. */
+  private readonly reuse = new Map<string, PoolSummary>();
   /** Each test's use of each pool, while it runs. */
   private readonly uses = new Map<TestState, Map<PoolState, TestPoolUse>>();
 
@@ -121,6 +126,14 @@ export class PoolTracker {
     }
     const t = this.tracker.activeTest(l, line);
     let p = pools.get(name);
+    if (p !== undefined && blocks < p.blocks && p.parent === null) {
+      // A pool never shrinks: fewer blocks is the pool created anew (a new
+      // process, as when an emulator restarts): the old one ends here.
+      this.close(p);
+      pools.delete(name);
+      this.reuse.set(name, p.summary);
+      p = undefined;
+    }
     if (p === undefined) {
       const parent = parentName === null ? null : (pools.get(parentName) ?? null);
       p = {
@@ -133,16 +146,19 @@ export class PoolTracker {
         lent: 0,
         dropped: false,
         lastAlloc: null,
-        summary: { pool: name, blockSize, blocks, maxInUse: 0, maxInUseTest: null, overflows: 0, grew: 0, parent: parentName },
+        summary: this.reuse.get(name) ?? { pool: name, blockSize, blocks, maxInUse: 0, maxInUseTest: null, overflows: 0, grew: 0, parent: parentName },
+        expanded: false,
       };
       pools.set(name, p);
-      this.summaryList.push(p.summary);
+      if (!this.reuse.has(name)) this.summaryList.push(p.summary);
       if (parent !== null) {
         parent.lent += blocks;
         this.noteInUse(parent, t);
       }
     } else {
-      if (blocks > p.blocks) p.summary.grew++;
+      // the first expansion fills a new pool; later ones are growth
+      if (blocks > p.blocks && p.expanded) p.summary.grew++;
+      if (blocks > p.blocks) p.expanded = true;
       p.blocks = blocks;
       p.blockSize = blockSize;
       p.summary.blocks = Math.max(p.summary.blocks, blocks);

@@ -36,7 +36,7 @@ async function fixtures(): Promise<Fixture[]> {
     {
       file: 'demo-session-reference.log',
       what: 'the same, node ids on their own lines (readable by the reference script)',
-      make: () => session({ style: 'separate' }),
+      make: () => session({ style: 'separate', poolRecords: false }),
     },
     {
       file: 'clean.log',

@@ -3,10 +3,17 @@
  * transaction, hash it, build a review screen and sign, allocating through
  * `APP_MEM_*` like a C app built with the SDK's heap and memory profiling.
  *
- * It carries two deliberate bugs for the analyzer to find, marked
- * "DEMO BUG": the memo of a transaction leaks, and a rejected transaction's
- * buffer is freed twice. Cryptography is simulated (SHA-256 and HMAC from
- * node:crypto), this is not a wallet.
+ * Parsed transaction outputs live in a Legato-style pool (`app.outputs`,
+ * on a pool arena of its own, the `pools` heap), reference-counted: the
+ * review screen's display items hold a reference to the output they show.
+ *
+ * It carries three deliberate bugs for the analyzer to find, marked
+ * "DEMO BUG": the memo of a transaction leaks, a rejected transaction's
+ * buffer is freed twice, and a rejected review drops its display items
+ * without releasing their references (the output blocks never return to
+ * the pool). A transaction with many outputs empties the pool, which grows
+ * by force (an overflow: the pool is sized too small). Cryptography is
+ * simulated (SHA-256 and HMAC from node:crypto), this is not a wallet.
  */
 import { createHash, createHmac } from 'node:crypto';
 import {
@@ -18,9 +25,20 @@ import {
   APP_MEM_REALLOC,
   APP_MEM_STRDUP,
   type AppHeap,
+  type Pool,
   type PtrRef,
+  addRef,
+  createAllocator,
+  createPool,
+  expandPool,
+  forceAlloc,
   mem_utils_heap,
   mem_utils_init,
+  objectBytes,
+  profile,
+  release,
+  resetPools,
+  setNumObjsToForce,
 } from '../heap/index.js';
 import { EMULATOR_PREFIX } from '../protocol/records.js';
 
@@ -70,7 +88,14 @@ export interface ReviewPair {
 export type ReviewDecision = (pairs: ReviewPair[]) => 'approve' | 'reject';
 
 const TX_CHUNK_CAPACITY = 256;
-const OUTPUT_STRUCT_SIZE = 16; // u32 amount hi, u32 amount lo, u32 address offset, u32 address length
+const OUTPUT_STRUCT_SIZE = 16; // u32 amount hi, u32 amount lo, u32 address offset, u32 address length: one pool block
+const OUTPUT_POINTER_SIZE = 4; // the table of output blocks: u32 each
+/** The pool arena, as `static uint8_t pool_arena[4096]`, at its own address. */
+const POOL_ARENA_SIZE = 4096;
+const POOL_ARENA_BASE = 0x20004000;
+/** Outputs the pool holds from the start; a transaction with more makes it grow by force. */
+const OUTPUT_POOL_BLOCKS = 8;
+const OUTPUT_POOL_FORCE = 16;
 const HASH_CONTEXT_SIZE = 108; // sizeof(cx_sha256_t)
 const SIGNATURE_SIZE = 72;
 const SETTINGS_SIZE = 64;
@@ -94,13 +119,15 @@ interface SignContext {
   tx: PtrRef; // raw transaction bytes
   txLength: number;
   txCapacity: number;
-  outputs: PtrRef; // OUTPUT_STRUCT_SIZE × count
+  outputs: PtrRef; // OUTPUT_POINTER_SIZE × count: the output blocks, from the pool
   outputCount: number;
   fee: number;
   memo: PtrRef; // NUL-terminated copy of the memo
   digest: PtrRef; // 32 bytes
   pairs: PtrRef; // u32 pointers to the review values
   pairCount: number;
+  /** Output blocks the review's display items hold a reference to. */
+  displayRefs: number;
 }
 
 const nullRef = (): PtrRef => ({ ptr: null });
@@ -119,6 +146,7 @@ function emptyContext(): SignContext {
     digest: nullRef(),
     pairs: nullRef(),
     pairCount: 0,
+    displayRefs: 0,
   };
 }
 
@@ -129,14 +157,33 @@ export class WalletApp {
   lastReview: ReviewPair[] = [];
   private sign = emptyContext();
   private settings: PtrRef = nullRef();
+  private outputPool: Pool | null = null;
 
-  /** `out` receives every line the app prints (already behind the emulator's prefix). */
-  constructor(private readonly out: (line: string) => void) {}
+  /**
+   * `out` receives every line the app prints (already behind the emulator's
+   * prefix). `poolRecords: false` builds the pool arena without profiling:
+   * the log then holds only the records the reference script reads.
+   */
+  constructor(
+    private readonly out: (line: string) => void,
+    private readonly options: { poolRecords?: boolean } = {},
+  ) {}
 
   /** `app_main`: initialise the heap (and print its `init` record). */
   boot(): void {
     this.initHeap();
+    this.initPools();
     this.printf(`${APP_NAME} ${APP_VERSION} ready`);
+  }
+
+  /** The pool arena and the output pool, created at boot as a C app's static pools are (a fresh process: no pool yet). */
+  private initPools(): void {
+    resetPools();
+    const region = createAllocator('sdk', new Uint8Array(POOL_ARENA_SIZE), { base: POOL_ARENA_BASE });
+    const arena = this.options.poolRecords === false ? region : profile(region, { sink: this.out, prefix: EMULATOR_PREFIX, heap: 'pools' });
+    this.outputPool = createPool('app.outputs', OUTPUT_STRUCT_SIZE, { from: arena });
+    setNumObjsToForce(this.outputPool, OUTPUT_POOL_FORCE);
+    expandPool(this.outputPool, OUTPUT_POOL_BLOCKS);
   }
 
   private initHeap(): void {
@@ -181,6 +228,8 @@ export class WalletApp {
         // re-initialising the heap. Cheap, but every live block is gone:
         // the analyzer reports them as reclaimed by the reset.
         this.printf('Malformed transaction, resetting the heap');
+        // The pool is not on the heap: its blocks go back one by one first.
+        this.releaseOutputs();
         this.initHeap();
       }
       return { sw: e.sw, data: new Uint8Array(0) };
@@ -263,6 +312,10 @@ export class WalletApp {
       // DEMO BUG: the buffer is freed here without clearing the pointer, and
       // resetSignContext() frees it again: a double free the heap ignores.
       APP_MEM_FREE(s.tx.ptr);
+      // DEMO BUG: the rejected review's display items are dropped without
+      // releasing their references: each output block keeps one and never
+      // returns to the pool.
+      s.displayRefs = 0;
       this.resetSignContext();
       return { sw: SW.DENIED, data: new Uint8Array(0) };
     }
@@ -298,19 +351,24 @@ export class WalletApp {
     const view = new DataView(tx.buffer, tx.byteOffset, tx.byteLength);
     if (tx.length < 2 || tx[0] !== 1) throw new AppError(SW.WRONG_DATA, 'bad transaction version');
     const count = tx[1];
-    if (!APP_MEM_CALLOC(s.outputs, count * OUTPUT_STRUCT_SIZE)) throw new AppError(SW.NOT_ENOUGH_MEMORY, 'no memory for outputs');
-    s.outputCount = count;
-    const outputs = this.heap.bytes(s.outputs.ptr!);
-    const out = new DataView(outputs.buffer, outputs.byteOffset, outputs.byteLength);
+    if (!APP_MEM_CALLOC(s.outputs, count * OUTPUT_POINTER_SIZE)) throw new AppError(SW.NOT_ENOUGH_MEMORY, 'no memory for outputs');
+    const table = this.heap.bytes(s.outputs.ptr!);
+    const blocks = new DataView(table.buffer, table.byteOffset, table.byteLength);
     let at = 2;
     for (let i = 0; i < count; i++) {
       if (at + 9 > tx.length) throw new AppError(SW.WRONG_DATA, `output ${i + 1} is truncated`);
       const len = tx[at + 8];
       if (at + 9 + len > tx.length) throw new AppError(SW.WRONG_DATA, `address ${i + 1} is truncated`);
-      out.setUint32(i * OUTPUT_STRUCT_SIZE, view.getUint32(at), true);
-      out.setUint32(i * OUTPUT_STRUCT_SIZE + 4, view.getUint32(at + 4), true);
-      out.setUint32(i * OUTPUT_STRUCT_SIZE + 8, at + 9, true); // addresses stay in the tx buffer
-      out.setUint32(i * OUTPUT_STRUCT_SIZE + 12, len, true);
+      // One pool block per output; an empty pool grows by force (and counts an overflow).
+      const block = forceAlloc(this.outputPool!);
+      blocks.setUint32(i * OUTPUT_POINTER_SIZE, block, true);
+      s.outputCount = i + 1;
+      const bytes = objectBytes(block);
+      const out = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      out.setUint32(0, view.getUint32(at), true);
+      out.setUint32(4, view.getUint32(at + 4), true);
+      out.setUint32(8, at + 9, true); // addresses stay in the tx buffer
+      out.setUint32(12, len, true);
       at += 9 + len;
     }
     if (at + 5 > tx.length) throw new AppError(SW.WRONG_DATA, 'fee is truncated');
@@ -323,13 +381,19 @@ export class WalletApp {
     }
   }
 
+  /** The pool block of output `i`. */
+  private outputBlock(i: number): number {
+    const table = this.heap.bytes(this.sign.outputs.ptr!);
+    return new DataView(table.buffer, table.byteOffset, table.byteLength).getUint32(i * OUTPUT_POINTER_SIZE, true);
+  }
+
   private output(i: number): ParsedOutput {
     const s = this.sign;
-    const outputs = this.heap.bytes(s.outputs.ptr!);
-    const out = new DataView(outputs.buffer, outputs.byteOffset, outputs.byteLength);
-    const amount = (BigInt(out.getUint32(i * OUTPUT_STRUCT_SIZE, true)) << 32n) | BigInt(out.getUint32(i * OUTPUT_STRUCT_SIZE + 4, true));
-    const from = out.getUint32(i * OUTPUT_STRUCT_SIZE + 8, true);
-    const len = out.getUint32(i * OUTPUT_STRUCT_SIZE + 12, true);
+    const bytes = objectBytes(this.outputBlock(i));
+    const out = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const amount = (BigInt(out.getUint32(0, true)) << 32n) | BigInt(out.getUint32(4, true));
+    const from = out.getUint32(8, true);
+    const len = out.getUint32(12, true);
     const address = new TextDecoder().decode(this.heap.read(s.tx.ptr!, len, from));
     return { amount, address };
   }
@@ -353,6 +417,9 @@ export class WalletApp {
     for (let i = 0; i < s.outputCount; i++) {
       const o = this.output(i);
       pairs.push({ title: `Output ${i + 1}`, value: `${formatAmount(o.amount)} to ${o.address}` });
+      // The display item shows this output: it holds a reference to its block.
+      addRef(this.outputBlock(i));
+      s.displayRefs = i + 1;
     }
     pairs.push({ title: 'Fee', value: formatAmount(BigInt(s.fee)) });
     const values = pairs.length;
@@ -387,6 +454,17 @@ export class WalletApp {
     return out;
   }
 
+  /** The review's references to the output blocks, then the context's own: at 0 a block returns to the pool. */
+  private releaseOutputs(): void {
+    const s = this.sign;
+    if (s.outputs.ptr !== null) {
+      for (let i = 0; i < s.displayRefs; i++) release(this.outputBlock(i));
+      for (let i = 0; i < s.outputCount; i++) release(this.outputBlock(i));
+    }
+    s.displayRefs = 0;
+    s.outputCount = 0;
+  }
+
   /** Frees everything the sign flow holds. */
   private resetSignContext(): void {
     const s = this.sign;
@@ -397,6 +475,7 @@ export class WalletApp {
       APP_MEM_FREE_AND_NULL(s.pairs);
       s.pairCount = 0;
     }
+    this.releaseOutputs();
     APP_MEM_FREE_AND_NULL(s.digest);
     APP_MEM_FREE_AND_NULL(s.outputs);
     APP_MEM_FREE_AND_NULL(s.tx);

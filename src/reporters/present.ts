@@ -304,10 +304,9 @@ export function detailLines(j: JudgedTest): string[] {
 }
 
 /** The sizing line of a pool (§4.1), as Legato users read logs for it. */
-export function poolSizingLine(p: { pool: string; blocks: number; maxInUse: number; maxInUseTest: string | null; overflows: number; grew?: number }): string {
-  const grew = p.overflows + (p.grew ?? 0);
+export function poolSizingLine(p: { pool: string; blocks: number; maxInUse: number; maxInUseTest: string | null; overflows: number }): string {
   if (p.overflows > 0) {
-    return `pool ${p.pool}: grew ${plural(grew, 'time')} to ${plural(p.blocks, 'block')}: size it at ${p.blocks}`;
+    return `pool ${p.pool}: grew ${plural(p.overflows, 'time')} to ${plural(p.blocks, 'block')}: size it at ${p.blocks}`;
   }
   const where = p.maxInUseTest === null ? '' : ` (${p.maxInUseTest})`;
   return `pool ${p.pool}: ${plural(p.blocks, 'block')}, at most ${p.maxInUse} in use${where}; ${p.blocks - p.maxInUse} spare`;

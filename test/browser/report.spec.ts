@@ -284,3 +284,29 @@ test('the CLI writes the same report with --reporter html:PATH', async ({ page, 
   await open(readFileSync(out, 'utf8'), tests);
   await expect(page.getByTestId('verdict')).toContainText('FAIL');
 });
+
+test('the demo session through the CLI: census, pools and a heap map at the peak that tiles the heap', async ({ page, open }, testInfo) => {
+  const bin = join(ROOT, 'bin', 'valground.js');
+  const out = testInfo.outputPath('demo.html');
+  const json = testInfo.outputPath('demo.json');
+  const log = join(ROOT, 'fixtures', 'heap', 'demo-session.log');
+  try {
+    execFileSync(process.execPath, [bin, log, '--reporter', `html:${out}`, '--reporter', `json:${json}`], { stdio: 'pipe' });
+  } catch (err) {
+    if ((err as { status?: number }).status !== 1) throw err; // the demo's bugs fail the run
+  }
+  const report = JSON.parse(readFileSync(json, 'utf8')) as { tests: Array<{ name: string; heapSize: number }>; sites: unknown[] };
+  await open(readFileSync(out, 'utf8'), report.tests.length);
+  await expect(page.getByTestId('census-table')).toBeVisible();
+  await expect(page.getByTestId('census-row')).toHaveCount(Math.min(report.sites.length, await page.getByTestId('census-row').count()));
+  await expect(page.getByTestId('pool-sizing').first()).toContainText('app.outputs');
+  const full = report.tests.find((t) => t.name.includes('many_outputs'))!;
+  await row(page, full.name).click();
+  const map = page.getByTestId('heap-map').first();
+  await expect(map).toBeVisible();
+  const sizes = await map.getByTestId('heap-chunk').evaluateAll((list) => list.map((c) => Number(c.getAttribute('data-size'))));
+  expect(sizes.reduce((a, b) => a + b, 0)).toBe(full.heapSize);
+  const shot = testInfo.outputPath('demo-heap-map.png');
+  await map.screenshot({ path: shot });
+  await testInfo.attach('demo heap map', { path: shot, contentType: 'image/png' });
+});

@@ -64,15 +64,22 @@ describe('demo session', () => {
     for (const site of sites) expect(site).toMatch(/^src\/demo\/wallet\.ts:\d+$/);
   });
 
-  it('is read by the analyzer with the leak, the double free, the permanent buffer, the reset and the near-full heap', async () => {
+  it('is read by the analyzer with the leaks, the double free, the permanent buffer, the reset, the near-full heap and the pool', async () => {
     const { code, report } = await analyze(await sessionText());
     expect(code).toBe(1);
-    expect(report.totals).toMatchObject({ tests: 8, leaks: 1, leakedBytes: 29, doubleFrees: 1, invalidFrees: 0, reclaimed: 3, persistent: 1 });
+    // one heap leak (the memo) and one pool block never released (the rejected review)
+    expect(report.totals).toMatchObject({ tests: 8, leaks: 2, poolLeaks: 1, leakedBytes: 29 + 16, doubleFrees: 1, invalidFrees: 0, reclaimed: 3 });
     expect(report.totals.peakPercent).toBeGreaterThan(85);
+    // the pool: 8 blocks at boot, grown by force for the 58-output transaction
+    expect(report.pools).toEqual([
+      { pool: 'app.outputs', blockSize: 16, blocks: 72, maxInUse: 58, maxInUseTest: 'tests/test_wallet.py::test_sign_tx_many_outputs[nanox]', overflows: 4, grew: 4, parent: null },
+    ]);
     const byName = (suffix: string) => report.tests.find((t: { name: string }) => t.name.endsWith(`::${suffix}[nanox]`));
     expect(byName('test_sign_tx_with_memo').leaks).toHaveLength(1);
     expect(byName('test_sign_tx_reject').freeErrors[0].kind).toBe('double-free');
-    expect(byName('test_settings').persistent).toHaveLength(1);
+    expect(byName('test_sign_tx_reject').pools[0].leaks).toHaveLength(1);
+    expect(byName('test_sign_tx_many_outputs').pools[0]).toMatchObject({ overflows: 4, maxInUse: 58 });
+    expect(byName('test_settings').persistent.filter((b: { heap?: string }) => b.heap === undefined)).toHaveLength(1);
     expect(byName('test_sign_tx_malformed').reclaimed).toHaveLength(3);
     expect(byName('test_sign_tx').ok).toBe(true);
   });
@@ -88,5 +95,18 @@ describe('npm start arguments', () => {
     });
     expect(translateArgs(['--html=out/r.html', '--compat', '--reporter', 'json']).cliArgs).toEqual(['--compat', '--reporter', 'json', '--reporter', 'html:out/r.html']);
     expect(translateArgs(['--plain', '--print-session'])).toEqual({ cliArgs: [], printSession: true, plain: true, html: [] });
+  });
+});
+
+describe('npm start', () => {
+  it('shows the pool sizing line and the pool leak', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString()));
+    stdin.end(await sessionText());
+    await main(['-'], { stdin, stdout, stderr: new PassThrough(), env: {} });
+    expect(out).toContain('pool app.outputs: grew 4 times to 72 blocks: size it at 72');
+    expect(out).toMatch(/pool leak 16-byte block of pool app\.outputs at 0x[0-9a-f]+ taken at src\/demo\/wallet\.ts:\d+/);
   });
 });
