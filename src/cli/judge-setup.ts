@@ -11,8 +11,6 @@ import { parseMaxGrowth, type Baseline } from '../judge/baseline.js';
 import { policyFrom } from '../judge/policy.js';
 import { parseSuppressions, SuppressionSyntaxError, type SuppressionRule } from '../judge/suppressions.js';
 import type { Regression } from '../judge/types.js';
-import { ReportFileError } from '../report/read.js';
-import { loadBaseline } from './report-load.js';
 import { UsageError } from './outputs.js';
 
 export interface JudgeOptions {
@@ -52,6 +50,8 @@ export async function readOptionFile(what: string, file: string): Promise<string
 }
 
 async function baselineOf(file: string, maxGrowth: number): Promise<Baseline> {
+  // The report schema loads only when a baseline is asked for (start-up time).
+  const [{ loadBaseline }, { ReportFileError }] = await Promise.all([import('./report-load.js'), import('../report/read.js')]);
   try {
     return await loadBaseline(file, maxGrowth);
   } catch (err) {

@@ -9,11 +9,9 @@ import '../reporters/index.js';
 import { HARNESS_NAMES } from '../harness/index.js';
 import { FAIL_ON_KINDS, PolicyError } from '../judge/policy.js';
 import { reporterNames } from '../reporters/registry.js';
-import { analyzeCommand, type AnalyzeOptions, type Io } from './analyze.js';
+import type { AnalyzeOptions, Io } from './analyze.js';
 import { Interrupt } from './interrupt.js';
 import { addJudgeOptions, collect } from './judge-setup.js';
-import { mergeCommand } from './merge.js';
-import { runCommand } from './run.js';
 import { UsageError } from './outputs.js';
 import { discardPendingReports } from './report-files.js';
 import { StdoutWatch } from './stdout-watch.js';
@@ -107,6 +105,8 @@ async function parseAndRun(argv: string[], io: Io): Promise<number> {
   addAnalysisOptions(program).action(async (files: string[], options: AnalyzeOptions) => {
     const interrupt = new Interrupt(['SIGINT', 'SIGTERM'], discardPendingReports);
     try {
+      // Commands load when they run: `valground --version` and `--help` start fast.
+      const { analyzeCommand } = await import('./analyze.js');
       exitCode = await analyzeCommand(files, options, io, { stop: interrupt.signal });
     } finally {
       interrupt.dispose();
@@ -127,6 +127,7 @@ async function parseAndRun(argv: string[], io: Io): Promise<number> {
       .passThroughOptions()
       .addHelpText('after', RUN_HELP),
   ).action(async (command: string[], options: AnalyzeOptions) => {
+    const { runCommand } = await import('./run.js');
     exitCode = await runCommand(command, options, io);
   });
   addReportOptions(
@@ -135,6 +136,7 @@ async function parseAndRun(argv: string[], io: Io): Promise<number> {
       .description('combine JSON reports from sharded jobs, re-judge them, and report (default: JSON on stdout)')
       .argument('<reports...>', 'JSON reports written with --reporter json:PATH'),
   ).action(async (reports: string[], options: AnalyzeOptions) => {
+    const { mergeCommand } = await import('./merge.js');
     exitCode = await mergeCommand(reports, options, io);
   });
 
