@@ -73,6 +73,11 @@ export function sdkHeadroom(heapSize: number, freeChunkSizes: Iterable<number>):
     // a chunk past the last segment sits in no list the allocator searches
     if (idx > highest) highest = idx;
   }
+  return sdkHeadroomForIndex(highest, nbSegs);
+}
+
+/** Headroom from the highest list index among the free chunks (-1: nothing free). */
+export function sdkHeadroomForIndex(highest: number, nbSegs: number): number {
   if (highest < 0) return 0;
   // the index grows with n: binary search the last n that still fits
   let lo = 0;
@@ -214,33 +219,56 @@ export class LayoutModel {
     return out;
   }
 
-  /** The layout now (null when given up). */
+  /**
+   * The layout now (null when given up). The same walk as `chunks`, without
+   * building them: this runs once per peak, on the analyzer's hot path.
+   */
   layout(): Layout | null {
     if (this.gaveUp) return null;
-    let allocated = 0;
+    const size = this.heapSize;
+    const sdk = this.sdk;
+    let at = sdk ? Math.min(SDK_HEADER, size) : 0;
+    let allocated = at;
     let requested = 0;
-    const free: number[] = [];
-    for (const c of this.chunks(false)) {
-      if (c.kind === 'free') free.push(c.size);
-      else {
-        allocated += c.size;
-        requested += c.requested ?? 0;
-      }
-    }
     let freeBytes = 0;
+    let freeBlocks = 0;
     let largest = 0;
-    for (const s of free) {
-      freeBytes += s;
-      if (s > largest) largest = s;
+    let squares = 0;
+    let highestIndex = -1;
+    const nbSegs = sdk ? sdkSegments(size) : 0;
+    const gap = (len: number) => {
+      freeBytes += len;
+      freeBlocks++;
+      squares += len * len;
+      if (len > largest) largest = len;
+      if (sdk && len >= 8) {
+        const idx = sdkListIndex(nbSegs, len);
+        if (idx > highestIndex) highestIndex = idx;
+      }
+    };
+    for (const b of this.blocks) {
+      let start = b.address - this.base - (sdk ? 4 : 0);
+      let len = sdk ? sdkChunkSize(b.size) : b.size;
+      if (start < at) {
+        len -= at - start;
+        start = at;
+      }
+      if (start + len > size) len = size - start;
+      if (len <= 0) continue;
+      if (start > at) gap(start - at);
+      allocated += len;
+      requested += b.size;
+      at = start + len;
     }
+    if (at < size) gap(size - at);
     return {
       allocatedBytes: allocated,
       overheadBytes: allocated - requested,
       freeBytes,
-      freeBlocks: free.length,
+      freeBlocks,
       largestFree: largest,
-      fragmentation: fragmentation(free),
-      headroom: this.sdk ? sdkHeadroom(this.heapSize, free) : largest,
+      fragmentation: freeBytes === 0 ? 0 : 1 - Math.sqrt(squares) / freeBytes,
+      headroom: sdk ? sdkHeadroomForIndex(highestIndex, nbSegs) : largest,
     };
   }
 

@@ -41,8 +41,10 @@ export interface AnalyzerOptions {
 
 /** What sends a record line down the general path (searched in its free-text tail). */
 const NOT_PLAIN = new RegExp(`[\x1b\x9b]|\r(?!$)|${MARKER}`, 'g');
-/** The hot-path test (a compiled regexp beats startsWith on V8 here, 4× on sliced strings). */
-const RECORD_LINE = /^(?:seproxyhal: printf: )?==MP /;
+/** The hot-path tests (a compiled regexp's test beats startsWith on V8 here, 4× on sliced strings; exec would allocate). */
+const EMULATOR_RECORD_LINE = /^seproxyhal: printf: ==MP /;
+const BARE_RECORD_LINE = /^==MP /;
+const EMULATOR_RECORD_START = 'seproxyhal: printf: ==MP '.length;
 
 export class Analyzer {
   private readonly tracker: Tracker;
@@ -72,15 +74,15 @@ export class Analyzer {
   /** Feeds one raw line (without its newline). */
   line(raw: string, lineNo: number): void {
     this.lastLine = lineNo;
-    const m = RECORD_LINE.exec(raw);
-    if (m !== null) {
-      const start = m[0].length;
+    const c0 = raw.charCodeAt(0);
+    const start = c0 === 0x73 /* s */ && EMULATOR_RECORD_LINE.test(raw) ? EMULATOR_RECORD_START : c0 === 0x3d /* = */ && BARE_RECORD_LINE.test(raw) ? MARKER.length : 0;
+    if (start !== 0) {
       const f = this.fields;
       if (readRecord(raw, start, contentEnd(raw), f) === null) {
         NOT_PLAIN.lastIndex = f.kind === 'init' || f.kind === 'pool' ? raw.length : f.kind === 'test' ? start : f.siteStart;
         if (f.kind !== 'test' && !NOT_PLAIN.test(raw)) {
           const ev = this.events;
-          ev.length = 0;
+          if (ev.length !== 0) ev.length = 0;
           const lane = this.harness.recordLine(ev);
           if (lane !== null) {
             for (let i = 0; i < ev.length; i++) this.tracker.event(ev[i], lineNo);

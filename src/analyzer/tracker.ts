@@ -79,6 +79,8 @@ interface LaneState {
   lane: Lane;
   current: TestState | null;
   heaps: Map<string, HeapState>;
+  /** `heaps.get('')`, kept at hand. */
+  defaultHeap: HeapState | null;
 }
 
 /** A test's use of one heap while it runs. */
@@ -136,6 +138,7 @@ export class Tracker {
   /** Ended tests not yet handed out, in order. */
   private readonly queue: TestState[] = [];
   private readonly lanes = new Map<Lane, LaneState>();
+  private lastLane: LaneState | null = null;
   private byName = new Map<string, TestState>();
   private session = 0;
   private plan: number | null = null;
@@ -219,11 +222,15 @@ export class Tracker {
   }
 
   private lane(id: Lane): LaneState {
+    // Nearly every record is of the lane before it: skip the map then.
+    const last = this.lastLane;
+    if (last !== null && last.lane === id) return last;
     let l = this.lanes.get(id);
     if (l === undefined) {
-      l = { lane: id, current: null, heaps: new Map() };
+      l = { lane: id, current: null, heaps: new Map(), defaultHeap: null };
       this.lanes.set(id, l);
     }
+    this.lastLane = l;
     return l;
   }
 
@@ -397,12 +404,14 @@ export class Tracker {
   }
 
   heap(l: LaneState, name: string | null): HeapState {
+    if (name === null && l.defaultHeap !== null) return l.defaultHeap;
     const key = name ?? '';
     let h = l.heaps.get(key);
     if (h === undefined) {
       h = { lane: l, name, segment: null, lastAlloc: null, layout: null };
       l.heaps.set(key, h);
     }
+    if (name === null) l.defaultHeap = h;
     return h;
   }
 
