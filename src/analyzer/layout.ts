@@ -25,6 +25,7 @@
  */
 import type { HeapMap, HeapUsage, Layout, MapChunk, TestFacts } from './facts.js';
 import type { LiveBlock } from './tracker.js';
+import { keyAddress } from './address-key.js';
 
 export type LayoutChoice = 'auto' | 'sdk' | 'plain' | 'none';
 
@@ -136,7 +137,7 @@ export class LayoutModel {
     let hi = a.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (a[mid].address < address) lo = mid + 1;
+      if (keyAddress(a[mid].key) < address) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -169,9 +170,9 @@ export class LayoutModel {
       this.blocks.length = 0;
       return;
     }
-    if (this.sdk && this.choice === 'auto' && (block.address - this.base) % 8 !== 4) this.sdk = false;
+    if (this.sdk && this.choice === 'auto' && (keyAddress(block.key) - this.base) % 8 !== 4) this.sdk = false;
     const a = this.blocks;
-    const at = this.find(block.address);
+    const at = this.find(keyAddress(block.key));
     // appending is the common case (allocators fill upward)
     if (at === a.length) a.push(block);
     else a.splice(at, 0, block);
@@ -181,7 +182,7 @@ export class LayoutModel {
     this.settle();
     if (this.gaveUp) return;
     const a = this.blocks;
-    const at = this.find(block.address);
+    const at = this.find(keyAddress(block.key));
     if (at < a.length && a[at] === block) a.splice(at, 1);
   }
 
@@ -201,7 +202,7 @@ export class LayoutModel {
       at = h;
     }
     for (const b of this.blocks) {
-      let start = b.address - this.base - (this.sdk ? 4 : 0);
+      let start = keyAddress(b.key) - this.base - (this.sdk ? 4 : 0);
       let len = this.sdk ? sdkChunkSize(b.size) : b.size;
       if (start < at) {
         len -= at - start;
@@ -247,7 +248,7 @@ export class LayoutModel {
       }
     };
     for (const b of this.blocks) {
-      let start = b.address - this.base - (sdk ? 4 : 0);
+      let start = keyAddress(b.key) - this.base - (sdk ? 4 : 0);
       let len = sdk ? sdkChunkSize(b.size) : b.size;
       if (start < at) {
         len -= at - start;

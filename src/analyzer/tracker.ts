@@ -17,6 +17,7 @@ import { TimelineSampler } from './timeline.js';
 import { blankTest, type AnalysisFacts, type Block, type Diagnostic, type DiagnosticKind, type HeapUsage, type TestFacts } from './facts.js';
 import { PoolTracker } from './pools.js';
 import { LayoutModel, type LayoutChoice } from './layout.js';
+import { addressKey, keyAddress } from './address-key.js';
 
 export interface TrackerOptions {
   /** Called once per test, in order, as soon as the test is final. Its facts never change after. */
@@ -39,14 +40,15 @@ export interface TrackerOptions {
 
 /** A block of the open segment: live, or freed (kept to name a double free). */
 export interface LiveBlock {
-  address: number;
+  /** Its address as `addressKey` gives it. */
+  key: number;
   size: number;
   /** Log line of the alloc. */
   line: number;
   site: Site;
   test: TestState;
   persistent: boolean;
-  freed: boolean;
+  /** Set once freed: the free's site. */
   freeSite: Site | null;
 }
 
@@ -419,8 +421,9 @@ export class Tracker {
     const t = this.active(l, line);
     const h = this.heap(l, r.heap);
     const seg = this.ensureSegment(h, t, line);
-    const old = seg.blocks.get(r.address);
-    if (old !== undefined && !old.freed) {
+    const k = addressKey(r.address);
+    const old = seg.blocks.get(k);
+    if (old !== undefined && old.freeSite === null) {
       // The allocator never hands out a live block: a free record was lost.
       this.diagnostic(
         line,
@@ -431,8 +434,8 @@ export class Tracker {
     }
     const site = this.sites.intern(r.text, r.siteStart, r.siteEnd);
     const persistent = r.kind === 'persist';
-    const block: LiveBlock = { address: r.address, size: r.size, line, site, test: t, persistent, freed: false, freeSite: null };
-    seg.blocks.set(r.address, block);
+    const block: LiveBlock = { key: k, size: r.size, line, site, test: t, persistent, freeSite: null };
+    seg.blocks.set(k, block);
     site.allocations++;
     site.bytes += r.size;
     if (r.size < site.minSize) site.minSize = r.size;
@@ -457,8 +460,8 @@ export class Tracker {
     const seg = this.ensureSegment(h, t, line);
     const u = this.usage(t, h, seg);
     this.notePeak(t, u, seg);
-    const block = seg.blocks.get(r.address);
-    if (block !== undefined && !block.freed) {
+    const block = seg.blocks.get(addressKey(r.address));
+    if (block !== undefined && block.freeSite === null) {
       if (h.lastAlloc === block) block.site.temporary++;
       h.lastAlloc = null;
       if (!block.persistent && block.test !== t && block.test.ended) {
@@ -466,7 +469,6 @@ export class Tracker {
         block.test.facts.carried.push({ ...this.blockFacts(block, h), freedBy: t.facts.name, freeLine: line });
       }
       this.release(seg, block);
-      block.freed = true;
       block.freeSite = this.sites.intern(r.text, r.siteStart, r.siteEnd);
     } else {
       h.lastAlloc = null;
@@ -491,8 +493,8 @@ export class Tracker {
     const t = this.active(l, line);
     const h = this.heap(l, r.heap);
     const seg = this.ensureSegment(h, t, line);
-    const block = seg.blocks.get(r.address);
-    if (block === undefined || block.freed) {
+    const block = seg.blocks.get(addressKey(r.address));
+    if (block === undefined || block.freeSite !== null) {
       this.diagnostic(line, 'input', `resize of ${formatAddress(r.address)}, which is not live: ignored`);
       return;
     }
@@ -611,8 +613,10 @@ export class Tracker {
     if (pct !== null && (this.peakPercent === null || pct > this.peakPercent)) this.peakPercent = pct;
     // Only a named test can reset its own heap: outside any test, a block alive at an init is a leak.
     const reclaimed = at !== null && at === seg.owner && seg.owner.facts.name !== null;
-    for (const block of seg.blocks.values()) {
-      if (block.freed) continue;
+    // Each block leaves the map as its facts are made: the two never all live at once.
+    for (const [k, block] of seg.blocks) {
+      seg.blocks.delete(k);
+      if (block.freeSite !== null) continue;
       block.site.live--;
       if (block.persistent) continue;
       const b = this.blockFacts(block, h);
@@ -628,7 +632,7 @@ export class Tracker {
   }
 
   private blockFacts(block: LiveBlock, h: HeapState): Block {
-    const b: Block = { address: block.address, size: block.size, site: block.site.text, line: block.line };
+    const b: Block = { address: keyAddress(block.key), size: block.size, site: block.site.text, line: block.line };
     if (h.name !== null) b.heap = h.name;
     return b;
   }

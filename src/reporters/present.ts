@@ -272,6 +272,9 @@ export function layoutText(t: TestFacts): string | null {
   return `At the peak: largest possible allocation ${bytes(l.headroom)}, largest free chunk ${bytes(l.largestFree)} of ${bytes(l.freeBytes)} free in ${plural(l.freeBlocks, 'chunk')} (fragmentation ${(l.fragmentation * 100).toFixed(1)}%), allocator overhead ${bytes(l.overheadBytes)}`;
 }
 
+/** Findings of one kind listed under a test (JUnit bodies stay readable; the JSON report has every one). */
+export const DETAILS_PER_KIND = 200;
+
 /** Every finding of a test worth listing, one line each, grouped under headings; then the usage. */
 export function detailLines(j: JudgedTest): string[] {
   const out: string[] = [];
@@ -288,10 +291,11 @@ export function detailLines(j: JudgedTest): string[] {
     ['Suppressed free errors', (f) => (f.kind === 'double-free' || f.kind === 'invalid-free') && f.severity === 'suppressed'],
   ];
   for (const [title, pick] of groups) {
-    const lines = j.findings.filter(pick).map(describeFinding);
-    if (lines.length === 0) continue;
+    const found = j.findings.filter(pick);
+    if (found.length === 0) continue;
     out.push(`${title}:`);
-    for (const l of lines) out.push(`  - ${l}`);
+    for (const f of found.slice(0, DETAILS_PER_KIND)) out.push(`  - ${describeFinding(f)}`);
+    if (found.length > DETAILS_PER_KIND) out.push(`  - … ${found.length - DETAILS_PER_KIND} more (see the JSON report)`);
   }
   out.push(usageText(j.facts));
   const layout = layoutText(j.facts);

@@ -27,6 +27,8 @@ import { registerReporter, type ReporterOptions } from './registry.js';
 const BAR_CELLS = 10;
 const PARTIAL = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 const CENSUS_TOP = 20;
+/** Findings listed under one test: a CI log is read by people (the JSON report has every one). */
+const LISTED_PER_TEST = 50;
 
 /** A small usage bar: 10 cells with eighth-cell precision. */
 export function usageBar(percent: number | null): string {
@@ -83,7 +85,12 @@ export class TextReporter {
     const pad = '      ';
     let out = '';
     if (!j.ok) out += `${pad}${k.red(printable(problemPhrases(j).join(', ')))}\n`;
+    let shown = 0;
     for (const f of listed) {
+      if (shown++ === LISTED_PER_TEST) {
+        out += `${pad}${k.dim(`… ${listed.length - LISTED_PER_TEST} more (see --reporter json)`)}\n`;
+        break;
+      }
       if (f.kind === 'usage' || f.kind === 'headroom' || f.kind === 'regression') continue; // named in the phrase above
       const word = f.severity === 'suppressed' ? `suppressed ${FINDING_LABEL[f.kind].word}` : FINDING_LABEL[f.kind].word;
       out += `${pad}${this.severityColour(f.severity)(word)} ${printable(findingDetail(f))}\n`;
