@@ -69,11 +69,15 @@ export class CtestAdapter implements Adapter {
       }
       if (SUMMARY.test(text)) {
         this.structureSeen = true;
-        return this.closeAfter(out);
+        this.closeAfter(out);
+        return this.own(text, out);
       }
     }
     const status = STATUS.exec(text);
-    if (status !== null) return this.status(Number(status[1]), status[2], STATUS_OUTCOMES[status[3]], out);
+    if (status !== null) {
+      this.status(Number(status[1]), status[2], STATUS_OUTCOMES[status[3]], out);
+      return this.own(text, out);
+    }
     const start = START.exec(text);
     if (start !== null) {
       this.structureSeen = true;
@@ -82,12 +86,17 @@ export class CtestAdapter implements Adapter {
       const old = this.running.get(n);
       if (old !== undefined) this.finish(old, out);
       this.running.set(n, newRun(n, start[2].trim()));
-      return;
+      return this.own(text, out);
     }
     if (HEADER.test(text)) this.structureSeen = true;
     const owner = this.unprefixedOwner();
     if (owner !== null) this.inside(owner, text, lineNo, out);
-    else out.push({ type: 'input', lane: MAIN_LANE, text });
+    else this.own(text, out);
+  }
+
+  /** CTest's own lines: output of no test. */
+  private own(text: string, out: HarnessEvent[]): void {
+    out.push({ type: 'input', lane: MAIN_LANE, text });
   }
 
   /** Where output without a prefix goes: the test after its status line, or the only one running. */

@@ -16,7 +16,8 @@ var NUM = new Intl.NumberFormat('en-US');
 function num(x) { return x === null || x === undefined ? '\u2014' : NUM.format(x); }
 function bytes(x) { return x === null || x === undefined ? '\u2014' : NUM.format(x) + ' B'; }
 function pct(x) { return x === null || x === undefined ? '\u2014' : x.toFixed(2) + ' %'; }
-function hex(a) { var s = (a >>> 0).toString(16); return '0x' + '00000000'.slice(s.length) + s; }
+// host builds print 64-bit addresses: in full, never cut to 32 bits (SPEC §2.1)
+function hex(a) { var s = Math.floor(a).toString(16); return '0x' + (s.length >= 8 ? s : '00000000'.slice(s.length) + s); }
 function level(p) { return p === null ? 'none' : p >= 90 ? 'high' : p >= 70 ? 'mid' : 'low'; }
 function plural(n, one, many) { return NUM.format(n) + ' ' + (n === 1 ? one : many || one + 's'); }
 
