@@ -23,6 +23,8 @@ const PLAN = /^( *)1\.\.(\d+)(?:\s*#.*)?$/;
 const SUBTEST = /^( *)# Subtest(?::\s*(.*))?$/;
 const VERSION = /^TAP version \d+$/i;
 const BAIL_OUT = /^\s*Bail out!/;
+/** Nesting kept for subtest names (the input chooses it: a bound). */
+const MAX_DEPTH = 64;
 
 interface Announced {
   indent: number;
@@ -96,7 +98,7 @@ export class TapAdapter implements Adapter {
     if (c === 0x23 /* # */ || c === 0x20) {
       const s = SUBTEST.exec(text);
       if (s !== null) {
-        this.announced.push({ indent: s[1].length, name: (s[2] ?? '').trim() });
+        if (this.announced.length < MAX_DEPTH) this.announced.push({ indent: s[1].length, name: (s[2] ?? '').trim() });
         return;
       }
     }
