@@ -16,7 +16,6 @@
 import { Runners } from './runners.js';
 import { MAIN_LANE, type Adapter, type HarnessEvent, type HarnessName, type Lane, type Outcome } from './types.js';
 
-const PREFIXED = /^(\d+):(?: (.*))?$/;
 const START = /^\s*Start\s+(\d+): (.+)$/;
 const STATUS = /^\s*\d+\/\d+ Test\s+#(\d+): (.+?) \.*\s*(?:\*\*\*)?(Passed|Failed|Skipped|Not Run|Timeout|Exception)\b/;
 const SUMMARY = /^\d+% tests passed, \d+ tests? failed out of \d+/;
@@ -42,6 +41,14 @@ interface CtestRun {
   outcome: Outcome | null;
 }
 
+/** `-V`'s `N: ` prefix (`N:` alone once trailing blanks are gone): where its colon is, or -1. */
+function prefixEnd(text: string): number {
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+  if (i === 0 || i > 9 || text.charCodeAt(i) !== 0x3a /* : */) return -1;
+  return i + 1 === text.length || text.charCodeAt(i + 1) === 0x20 ? i : -1;
+}
+
 function newRun(n: number, name: string): CtestRun {
   return { n, name, lane: String(n), runners: new Runners(), prefixed: false, outcome: null };
 }
@@ -61,11 +68,11 @@ export class CtestAdapter implements Adapter {
   line(text: string, lineNo: number, out: HarnessEvent[]): void {
     const c = text.charCodeAt(0);
     if (c >= 0x30 && c <= 0x39) {
-      const p = PREFIXED.exec(text);
-      const run = p === null ? undefined : this.running.get(Number(p[1]));
+      const colon = prefixEnd(text);
+      const run = colon < 0 ? undefined : this.running.get(Number(text.slice(0, colon)));
       if (run !== undefined) {
         run.prefixed = true;
-        return this.inside(run, p![2] ?? '', lineNo, out);
+        return this.inside(run, text.slice(colon + 2), lineNo, out);
       }
       if (SUMMARY.test(text)) {
         this.structureSeen = true;

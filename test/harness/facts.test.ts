@@ -74,11 +74,19 @@ function testChecks(row: ExpectedTest, t: TestFacts | undefined, table: FactsTab
   return checks;
 }
 
-/** Every fact of the table, as checks of the analysis. */
-function factChecks(table: FactsTable, r: Analysis): Check[] {
+/**
+ * Every fact of the table, as checks of the analysis. Tests are found by
+ * name (by position when the runner prints none); `ordered`: the table's
+ * order is the analysis's too (not with `ctest -j`).
+ */
+function factChecks(table: FactsTable, r: Analysis, ordered = true): Check[] {
   const named = r.tests.filter((t) => t.name !== null);
   const checks: Check[] = [{ fact: 'named tests', actual: named.length, expected: table.tests.length }];
-  table.tests.forEach((row, i) => checks.push(...testChecks(row, named[i], table)));
+  table.tests.forEach((row, i) => {
+    const t = table.byPosition ? named[i] : named.find((x) => nameMatches(row, x.name, table));
+    if (ordered) checks.push({ fact: `#${row.position} ${row.printed}: position`, actual: t === undefined ? -1 : named.indexOf(t), expected: i });
+    checks.push(...testChecks(row, t, table));
+  });
   const totals = r.totals;
   const e = table.totals;
   checks.push(
@@ -93,6 +101,26 @@ function factChecks(table: FactsTable, r: Analysis): Check[] {
     { fact: 'exit status', actual: r.report.verdict.exitCode, expected: e.exitCode },
   );
   return checks;
+}
+
+/**
+ * The `ctest -V` log as `-j2` would print it: both Start lines first, then
+ * the two tests' `N: ` lines alternating, each status line after its test's
+ * last line.
+ */
+function interleaved(log: string): string {
+  const lines = log.split('\n');
+  const own = (n: number) => lines.filter((l) => l.startsWith(`${n}: `) || l === `${n}:`);
+  const [one, two] = [own(1), own(2)];
+  const status = (n: number) => lines.find((l) => new RegExp(`^\\d+/2 Test #${n}:`).test(l))!;
+  const out = ['Test project /home/dev/addressbook/unit-tests/build', '    Start 1: book_cmocka', '    Start 2: book_gtest'];
+  for (let i = 0; i < Math.max(one.length, two.length); i++) {
+    if (i < one.length) out.push(one[i]);
+    if (i === one.length - 1) out.push(status(1));
+    if (i < two.length) out.push(two[i]);
+    if (i === two.length - 1) out.push(status(2));
+  }
+  return out.concat(lines.slice(lines.findIndex((l) => l.startsWith('0% tests passed')))).join('\n');
 }
 
 function mismatches(checks: Check[]): Check[] {
@@ -112,8 +140,15 @@ describe('harness samples: every fact of NAME.facts.md holds', () => {
       it(`${name}.log, --harness ${harness}`, () => {
         const checks = factChecks(table, analyzeText(log, { harness }));
         expect(mismatches(checks)).toEqual([]);
-        // 10 totals and the count of tests, and at least 7 cells per row: nothing was skipped silently
-        expect(checks.length).toBeGreaterThanOrEqual(10 + 7 * table.tests.length);
+        // 10 totals and the count of tests, the position and at least 7 cells per row: nothing was skipped silently
+        expect(checks.length).toBeGreaterThanOrEqual(10 + 8 * table.tests.length);
+      });
+    }
+
+    if (name === 'ctest-verbose') {
+      it('ctest -V -j: the two tests’ lines interleaved, every fact still holds (each lane its own heaps)', () => {
+        const checks = factChecks(table, analyzeText(interleaved(log), { harness: 'auto' }), false);
+        expect(mismatches(checks)).toEqual([]);
       });
     }
 
