@@ -82,7 +82,7 @@ const MAX_LOGGERS = 256;
 export interface PytestContext {
   /** Logger names that started a line so far. */
   loggers: ReadonlySet<string>;
-  /** Nothing yet said this session is pytest's: result characters need stronger evidence. */
+  /** Nothing in the input said pytest yet: result characters need stronger evidence. */
   strict: boolean;
 }
 
