@@ -108,6 +108,12 @@ export interface TestState {
   sampler: TimelineSampler;
   /** Session the test belongs to (names are looked up per session). */
   session: number;
+  /**
+   * Blocks live at a heap reset the test printed while it had no name yet:
+   * reclaimed once a result line names it (Unity, TAP and `pytest -q` name a
+   * test after its output), leaks if it ends unnamed (outside any test).
+   */
+  pendingReclaim: { block: Block; site: Site }[] | null;
 }
 
 const MAX_DIAGNOSTICS = 1000;
@@ -251,6 +257,7 @@ export class Tracker {
       lastUsage: null,
       sampler: this.timelinePoints > 0 ? new TimelineSampler(this.timelinePoints) : FINISHED,
       session: this.session,
+      pendingReclaim: null,
     };
     if (name !== null) this.nameTest(t, name);
     this.tests.push(t);
@@ -264,6 +271,10 @@ export class Tracker {
     t.facts.index = ++this.namedTests;
     t.facts.total = this.plan;
     if (!this.byName.has(own)) this.byName.set(own, t);
+    if (t.pendingReclaim !== null) {
+      for (const p of t.pendingReclaim) t.facts.reclaimed.push(p.block);
+      t.pendingReclaim = null;
+    }
   }
 
   private setOutcome(t: TestState, outcome: Outcome): void {
@@ -276,6 +287,11 @@ export class Tracker {
     const t = l.current;
     if (t === null) return;
     l.current = null;
+    if (t.pendingReclaim !== null) {
+      // never named: it was activity outside any test, where a reset cannot reclaim
+      for (const p of t.pendingReclaim) this.leak(t, p.block, p.site);
+      t.pendingReclaim = null;
+    }
     t.ended = true;
     this.queue.push(t);
     this.flush();
@@ -611,8 +627,10 @@ export class Tracker {
     if (seg.peak > this.peakBytes) this.peakBytes = seg.peak;
     const pct = percentOf(seg.peak, seg.heapSize);
     if (pct !== null && (this.peakPercent === null || pct > this.peakPercent)) this.peakPercent = pct;
-    // Only a named test can reset its own heap: outside any test, a block alive at an init is a leak.
-    const reclaimed = at !== null && at === seg.owner && seg.owner.facts.name !== null;
+    // Only a test can reset its own heap: outside any test, a block alive at an init is a leak.
+    // An unnamed test may still be named by its result line: its blocks wait for that.
+    const own = at !== null && at === seg.owner;
+    const reclaimed = own && seg.owner.facts.name !== null;
     // Each block leaves the map as its facts are made: the two never all live at once.
     for (const [k, block] of seg.blocks) {
       seg.blocks.delete(k);
@@ -621,14 +639,17 @@ export class Tracker {
       if (block.persistent) continue;
       const b = this.blockFacts(block, h);
       if (reclaimed) block.test.facts.reclaimed.push(b);
-      else {
-        block.test.facts.leaks.push(b);
-        block.site.leaks++;
-      }
+      else if (own) (block.test.pendingReclaim ??= []).push({ block: b, site: block.site });
+      else this.leak(block.test, b, block.site);
       block.test.liveBlocks--;
     }
     seg.blocks.clear();
     this.flush();
+  }
+
+  private leak(t: TestState, b: Block, site: Site): void {
+    t.facts.leaks.push(b);
+    site.leaks++;
   }
 
   private blockFacts(block: LiveBlock, h: HeapState): Block {

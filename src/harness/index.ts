@@ -2,49 +2,43 @@
  * The harnesses (SPEC §3): one adapter per test runner, and the choice of
  * which one owns the test boundaries.
  */
+import { AutoHarness } from './auto.js';
+import { CtestAdapter } from './ctest.js';
 import { PytestAdapter } from './pytest.js';
 import { RecordsAdapter } from './records-only.js';
-import { MAIN_LANE, type Adapter, type Harness, type HarnessEvent, type HarnessName, type Lane } from './types.js';
+import { RunFamilyAdapter } from './run-family.js';
+import { SingleHarness } from './single.js';
+import { TapAdapter } from './tap.js';
+import { UnityAdapter } from './unity.js';
+import type { Harness, HarnessName } from './types.js';
 
 export * from './types.js';
 export { cleanLine, contentEnd, lineParts } from './clean.js';
 export { PytestAdapter, pytestTokens, nodeIdLength, RECORD_LINE_PREFIX } from './pytest.js';
+export { RunFamilyAdapter } from './run-family.js';
+export { CtestAdapter } from './ctest.js';
+export { UnityAdapter } from './unity.js';
+export { TapAdapter, tapResult } from './tap.js';
 
 export const HARNESS_NAMES: readonly HarnessName[] = ['pytest', 'gtest', 'cmocka', 'ctest', 'unity', 'tap', 'records'];
 
-/** A harness listening to one adapter alone. */
-class SingleHarness implements Harness {
-  constructor(private readonly adapter: Adapter & { structureSeen?: boolean }) {}
-  get name(): HarnessName {
-    return this.adapter.name;
-  }
-  line(text: string, lineNo: number, out: HarnessEvent[]): void {
-    this.adapter.line(text, lineNo, out);
-  }
-  activity(lane: Lane, out: HarnessEvent[]): void {
-    this.adapter.activity(lane, out);
-  }
-  recordLine(out: HarnessEvent[]): Lane | null {
-    this.adapter.activity(MAIN_LANE, out);
-    return MAIN_LANE;
-  }
-  end(out: HarnessEvent[]): void {
-    this.adapter.end(out);
-  }
-  seen(): HarnessName[] {
-    return this.adapter.structureSeen ? [this.adapter.name] : [];
-  }
-}
-
-/** The harness for `--harness NAME`, or `auto` (every adapter listens). */
+/** The harness for `--harness NAME`, or `auto` (every adapter listens, §3.6). */
 export function createHarness(name: HarnessName | 'auto' = 'auto'): Harness {
   switch (name) {
-    case 'records':
-      return new SingleHarness(new RecordsAdapter());
     case 'auto':
+      return new AutoHarness();
     case 'pytest':
       return new SingleHarness(new PytestAdapter());
-    default:
-      throw new Error(`harness ${name} is not available yet`);
+    case 'gtest':
+    case 'cmocka':
+      return new SingleHarness(new RunFamilyAdapter(name));
+    case 'ctest':
+      return new SingleHarness(new CtestAdapter());
+    case 'unity':
+      return new SingleHarness(new UnityAdapter());
+    case 'tap':
+      return new SingleHarness(new TapAdapter());
+    case 'records':
+      return new SingleHarness(new RecordsAdapter());
   }
 }

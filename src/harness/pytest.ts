@@ -7,9 +7,16 @@
  * - `pytest -s` (no `-v`): the module path, then one result character per
  *   test; each character ends a test and the next test's output follows on
  *   the same line. Such tests are named `PATH #k`.
- * - `pytest -q -s`: result characters only; tests are named `#k`.
- * - Once pytest closes its test phase (FAILURES, warnings summary, the
- *   tally), node ids and outcome words there name tests already run.
+ * - `pytest -q -s`: result characters only; tests are named `#k`. With no
+ *   count announced, each character names and ends the test whose output
+ *   came before it (output after the last one is no test's).
+ * - Result characters and outcome words are glued to the next output
+ *   (`.apdu: …`, `PASSEDapdu: …`): logger names that start lines elsewhere
+ *   in the input tell where the output begins.
+ * - Once pytest closes its test phase (FAILURES, warnings summary, `-x`'s
+ *   `stopping after`, the tally), node ids and outcome words there name
+ *   tests already run. After the tally, what follows is the next session
+ *   (CI jobs concatenate one log per device).
  *
  * A plain-mode test announced by a module line or a result character counts
  * only if something happens in it: it is held back until its first record or
@@ -23,7 +30,8 @@ const LANE = MAIN_LANE;
 /** What one line says in pytest's terms, before the session's mode gives it a meaning. */
 export type PytestToken =
   | { t: 'session-start' }
-  | { t: 'session-end'; title: string }
+  /** `tally`: the final `N passed in Xs` line: the session is over. */
+  | { t: 'session-end'; title: string; tally?: true }
   | { t: 'collected'; count: number }
   | { t: 'node'; name: string }
   /** `name` set: the summary form `FAILED path::test - reason`. */
@@ -46,6 +54,11 @@ const COLLECTED = /^(?:collecting \.\.\. )?collected (\d+) items?(.*)$/;
 const DESELECTED = /\/ (\d+) deselected/;
 const SELECTED = /\/ (\d+) selected/;
 const SECTION = /^=+ (.+?) =+$/;
+/** `-x`, an interrupted run: `!!!!!! stopping after 1 failures !!!!!!`. */
+const BANG_SECTION = /^!{3,} (.+?) !{3,}$/;
+/** The final tally, framed or (with -q) not: `2 failed, 19 passed, 1 skipped in 2.19s`. */
+const TALLY = /^(?:no tests ran|\d+ \w+(?:, \d+ \w+)*) in \d[\d.]*s(?:econds)?\b/;
+const TEARDOWN_REPORT = /^at (?:setup|teardown|call) of /;
 const SESSION_END_TITLE =
   /^(FAILURES|ERRORS|PASSES|XFAILURES|XPASSES|short test summary info|warnings summary|.*durations|no tests ran.*|.* in \d[\d.]*s\b.*|.*coverage.*)$/i;
 /** The path part of a node id or module line: a file with an extension. */
@@ -56,7 +69,32 @@ const MAX_RESULT_RUN = 400;
  * What may follow a run of result characters for the run to count: output
  * that starts a recognised line (the emulator, a record, a logging prefix).
  */
-const RECOGNISED_OUTPUT = /^(?:seproxyhal|==MP |[A-Z][A-Z]+:[\w.]*:|werkzeug|\[\s*\d+%\]|\[gw\d+\])/;
+const RECOGNISED_OUTPUT = /^(?:seproxyhal|apdu: |==MP |[A-Z][A-Z]+:[\w.]*:|werkzeug|\[\s*\d+%\]|\[gw\d+\])/;
+/** A logger's prefix at the start of a line: `NAME: ` (speculos, ragger, apdu…). */
+const LOGGER = /^([A-Za-z_][\w.-]*):(?: |$)/;
+/** Before anything else says this is pytest, result characters followed by text count only before `[ 40%]`. */
+const PROGRESS = /^\s+\[\s*\d+%\]$/;
+const NO_LOGGERS: ReadonlySet<string> = new Set();
+/** Logger names remembered (a bound: the input chooses them). */
+const MAX_LOGGERS = 256;
+
+/** What the line before any record says of pytest depends on this much context. */
+export interface PytestContext {
+  /** Logger names that started a line so far. */
+  loggers: ReadonlySet<string>;
+  /** Nothing in the input said pytest yet: result characters need stronger evidence. */
+  strict: boolean;
+}
+
+const NO_CONTEXT: PytestContext = { loggers: NO_LOGGERS, strict: false };
+
+/** Output starts here: the emulator's or a record, or a logger that starts lines in this input. */
+function recognised(text: string, loggers: ReadonlySet<string>): boolean {
+  if (RECOGNISED_OUTPUT.test(text)) return true;
+  if (loggers.size === 0) return false;
+  const m = LOGGER.exec(text);
+  return m !== null && loggers.has(m[1]);
+}
 
 const RESULT_OUTCOME: Record<string, Outcome> = {
   '.': 'passed',
@@ -103,22 +141,25 @@ export function nodeIdLength(text: string): number {
  * `[ 40%]` or `(reason)`, before the node id it reports (summary form), or
  * glued to the next output line. `ERROR    name:file.py:12 …` is a log line.
  */
-function outcomeAt(text: string, out: PytestToken[]): boolean {
+function outcomeAt(text: string, out: PytestToken[], loggers: ReadonlySet<string>): boolean {
   const m = OUTCOME_WORD.exec(text);
   if (!m) return false;
   const outcome = OUTCOME_WORDS[m[1]];
   const after = text.slice(m[1].length);
-  const rest = after.trimStart();
-  if (after === '' || RECOGNISED_OUTPUT.test(after)) {
+  let rest = after.trimStart();
+  if (after === '' || recognised(after, loggers)) {
     out.push({ t: 'outcome', outcome });
     return true;
   }
   if (rest === after) return false; // glued to something else: a word, not an outcome
   const c = rest.charCodeAt(0);
-  if (rest === '' || c === 0x5b /* [ */ || c === 0x28 /* ( */ || RECOGNISED_OUTPUT.test(rest)) {
+  if (rest === '' || c === 0x5b /* [ */ || c === 0x28 /* ( */ || recognised(rest, loggers)) {
     out.push({ t: 'outcome', outcome });
     return true;
   }
+  // -rA: `ERROR at teardown of path::test`
+  const report = TEARDOWN_REPORT.exec(rest);
+  if (report !== null) rest = rest.slice(report[0].length);
   const idLen = nodeIdLength(rest);
   if (idLen === 0) return false;
   out.push({ t: 'outcome', outcome, name: rest.slice(0, idLen) });
@@ -126,14 +167,15 @@ function outcomeAt(text: string, out: PytestToken[]): boolean {
 }
 
 /** Where a run of result characters counts: the length of the run, or 0. */
-function resultRunLength(text: string): number {
+function resultRunLength(text: string, context: PytestContext): number {
   const m = RESULT_CHARS.exec(text);
   // pytest wraps its result lines at the terminal's width: a longer run is text
   if (!m || m[0].length > MAX_RESULT_RUN) return 0;
   for (let i = m[0].length; i > 0; i--) {
     const rest = text.slice(i);
-    if (rest === '' || rest.charCodeAt(0) === 0x20 || rest.charCodeAt(0) === 0x09) return i;
-    if (RECOGNISED_OUTPUT.test(rest)) return i;
+    if (rest === '' || recognised(rest, context.loggers)) return i;
+    const c = rest.charCodeAt(0);
+    if ((c === 0x20 || c === 0x09) && (!context.strict || PROGRESS.test(rest))) return i;
   }
   return 0;
 }
@@ -149,22 +191,33 @@ function parseCollected(m: RegExpExecArray): number {
 
 /**
  * pytest's structure in the part of a line before any record. Pure: the
- * tokens of one line, whatever came before.
+ * tokens of one line, given the context (logger names seen so far).
  */
-export function pytestTokens(head: string): PytestToken[] {
+export function pytestTokens(head: string, context: PytestContext = NO_CONTEXT): PytestToken[] {
   const out: PytestToken[] = [];
   if (head === '') return out;
   const c0 = head.charCodeAt(0);
   // Emulator output is never pytest structure (a result character would come first).
   if (c0 === 0x73 /* s */ && head.startsWith('seproxyhal')) return out;
+  const loggers = context.loggers;
 
   if (c0 === 0x3d /* = */) {
     const m = SECTION.exec(head);
     if (m) {
       const title = m[1];
       if (title === 'test session starts') out.push({ t: 'session-start' });
+      else if (TALLY.test(title)) out.push({ t: 'session-end', title, tally: true });
       else if (SESSION_END_TITLE.test(title)) out.push({ t: 'session-end', title });
     }
+    return out;
+  }
+  if (c0 === 0x21 /* ! */) {
+    const m = BANG_SECTION.exec(head);
+    if (m) out.push({ t: 'session-end', title: m[1] });
+    return out;
+  }
+  if (((c0 >= 0x30 && c0 <= 0x39) || c0 === 0x6e) /* digit, n */ && !context.strict && TALLY.test(head)) {
+    out.push({ t: 'session-end', title: head, tally: true }); // -q: the tally is not framed
     return out;
   }
   if (c0 === 0x63 /* c */) {
@@ -174,7 +227,7 @@ export function pytestTokens(head: string): PytestToken[] {
       return out;
     }
   }
-  if (outcomeAt(head, out)) return out;
+  if (outcomeAt(head, out, loggers)) return out;
 
   const idLen = nodeIdLength(head);
   if (idLen > 0) {
@@ -182,7 +235,7 @@ export function pytestTokens(head: string): PytestToken[] {
     let after = head.slice(idLen).trimStart();
     // an inherited test: `path::Class::test <- base.py PASSED`
     if (after.startsWith('<- ')) after = after.slice(after.indexOf(' ', 3) + 1 || after.length).trimStart();
-    outcomeAt(after, out);
+    outcomeAt(after, out, loggers);
     return out;
   }
 
@@ -194,7 +247,7 @@ export function pytestTokens(head: string): PytestToken[] {
     if (space < 0) return out;
     rest = head.slice(space + 1);
   }
-  const run = resultRunLength(rest);
+  const run = resultRunLength(rest, context);
   if (run > 0) out.push({ t: 'results', chars: rest.slice(0, run) });
   return out;
 }
@@ -224,6 +277,12 @@ export class PytestAdapter implements Adapter {
   private verbose = false;
   /** pytest has closed its test phase: node ids there name tests already run. */
   private afterTests = false;
+  /** The final tally was printed: what follows is the next session's. */
+  private sessionOver = false;
+  /** `pytest -q` with no count: each result character names and ends the test before it. */
+  private namesAtResult = false;
+  /** Logger names that started a line (`apdu: …`): output glued to a result starts with them. */
+  private readonly loggers = new Set<string>();
   /** Whether any pytest structure was seen (for detection). */
   structureSeen = false;
 
@@ -231,13 +290,23 @@ export class PytestAdapter implements Adapter {
     const m = text.indexOf(MARKER);
     // The usual record line has no structure before its record: skip the parse.
     if (!(m === EMULATOR_PREFIX.length && text.startsWith(RECORD_LINE_PREFIX))) {
-      const tokens = pytestTokens(m >= 0 ? text.slice(0, m) : text);
+      const head = m >= 0 ? text.slice(0, m) : text;
+      const tokens = pytestTokens(head, { loggers: this.loggers, strict: !this.structureSeen });
       for (let i = 0; i < tokens.length; i++) this.token(tokens[i], out);
+      if (tokens.length === 0) this.learnLogger(head);
     }
     out.push({ type: 'input', lane: LANE, text });
   }
 
+  /** A line that starts `NAME: ` names a logger, unless a result character explained it. */
+  private learnLogger(head: string): void {
+    if (this.loggers.size >= MAX_LOGGERS) return;
+    const m = LOGGER.exec(head);
+    if (m !== null) this.loggers.add(m[1]);
+  }
+
   activity(_lane: Lane, out: HarnessEvent[]): void {
+    if (this.sessionOver) this.newSession(out); // the next device's log, concatenated
     const t = this.current;
     if (t === null) {
       // the analyzer opens an unnamed test for activity outside any test
@@ -252,8 +321,14 @@ export class PytestAdapter implements Adapter {
     this.dropHeld();
   }
 
+  seen(): 'pytest'[] {
+    return this.structureSeen ? [this.name] : [];
+  }
+
   /** Handles one token in the session's current mode. */
   token(k: PytestToken, out: HarnessEvent[]): void {
+    // after the tally only `pytest -q` starts without a header: by its output or its results
+    if (this.sessionOver && k.t === 'results') this.newSession(out);
     switch (k.t) {
       case 'session-start':
         this.structureSeen = true;
@@ -264,6 +339,7 @@ export class PytestAdapter implements Adapter {
         this.closeTest(out);
         this.plainModule = null;
         this.afterTests = true;
+        if (k.tally) this.sessionOver = true;
         out.push({ type: 'session-end' });
         break;
       case 'collected':
@@ -295,7 +371,9 @@ export class PytestAdapter implements Adapter {
         this.startPlainTest(out);
         break;
       case 'results':
-        if (!this.afterTests && !this.verbose) this.results(k.chars, out);
+        if (this.afterTests || this.verbose) break;
+        this.structureSeen = true;
+        this.results(k.chars, out);
         break;
     }
   }
@@ -309,6 +387,8 @@ export class PytestAdapter implements Adapter {
     this.collected = null;
     this.verbose = false;
     this.afterTests = false;
+    this.sessionOver = false;
+    this.namesAtResult = false;
     out.push({ type: 'session-start' });
   }
 
@@ -316,8 +396,23 @@ export class PytestAdapter implements Adapter {
    * pytest without -v: each result character ends the current test and
    * starts the next, except past the announced count, where it is the same
    * test's teardown (`.E`) and what follows is that test's teardown output.
+   * With no count (`-q`), a character names and ends the test before it,
+   * and output after it waits, unnamed, for the next character.
    */
   private results(chars: string, out: HarnessEvent[]): void {
+    if (this.plainModule === null && this.collected === null) {
+      // `pytest -q` and no count: the last character cannot be told from the others
+      this.plainModule = '';
+      this.namesAtResult = true;
+    }
+    if (this.namesAtResult) {
+      for (let i = 0; i < chars.length; i++) {
+        this.current = null;
+        this.namedTests++;
+        out.push({ type: 'test-end', lane: LANE, outcome: RESULT_OUTCOME[chars[i]], name: this.plainName('') });
+      }
+      return;
+    }
     if (this.plainModule === null) {
       // `pytest -q`: no module line; what ran so far was the first test
       this.plainModule = '';

@@ -11,4 +11,7 @@ export class RecordsAdapter implements Adapter {
   }
   activity(): void {}
   end(): void {}
+  seen(): [] {
+    return [];
+  }
 }

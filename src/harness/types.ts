@@ -66,6 +66,8 @@ export interface Adapter {
   activity(lane: Lane, out: HarnessEvent[]): void;
   /** End of input: what is still open closes. */
   end(out: HarnessEvent[]): void;
+  /** Harnesses whose structure was seen so far, outermost first. */
+  seen(): HarnessName[];
 }
 
 /**
@@ -80,6 +82,4 @@ export interface Harness extends Adapter {
    * through `line` (the harness reads such lines itself).
    */
   recordLine(out: HarnessEvent[]): Lane | null;
-  /** Harnesses whose structure was seen so far, outermost first. */
-  seen(): HarnessName[];
 }

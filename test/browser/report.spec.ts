@@ -14,6 +14,7 @@ import { renderHtml } from '../../src/reporters/html.js';
 import { demoReport, flat, HOSTILE, hostileReport, syntheticReport } from './make-report.js';
 
 type Report = ReturnType<typeof flat>;
+import { formatAddress } from '../../src/protocol/records.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -248,7 +249,7 @@ test.describe('hostile input is shown as text and never runs', () => {
 });
 
 test.describe('fixture logs', () => {
-  const logs = ['generated', 'real-pytest'].flatMap((dir) =>
+  const logs = ['generated', 'real-pytest', 'harnesses'].flatMap((dir) =>
     readdirSync(join(ROOT, 'fixtures', dir))
       .filter((f) => f.endsWith('.log'))
       .map((f) => join('fixtures', dir, f)),
@@ -262,6 +263,8 @@ test.describe('fixture logs', () => {
       if (leaky) {
         await page.getByTestId('test-row').nth(report.tests.indexOf(leaky)).click();
         await expect(cell(page.getByTestId('test-details'), leaky.leaks[0].site)).toBeVisible();
+        // host builds: 64-bit addresses in full (SPEC §2.1)
+        await expect(cell(page.getByTestId('test-details'), formatAddress(leaky.leaks[0].address))).toBeVisible();
         await expect(page.getByTestId('leak-marker')).toHaveCount(leaky.leaks.length);
       }
     });

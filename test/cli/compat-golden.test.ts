@@ -62,6 +62,42 @@ describe('--compat reproduces the reference byte for byte', () => {
     expect(r.stderr.split('\n').filter(Boolean).map((l) => l.match(/line (\d+)/)?.[1])).toEqual(['1', '2', '5', '6']);
   });
 
+  it('skips an allocation logged at 0x0 (a NULL return), as the reference does: no leak, exit 0', async () => {
+    const log = [
+      'collected 1 items',
+      'tests/test_sign.py::test_null_alloc[nanox]',
+      'seproxyhal: printf: ==MP init;0xda7a0000;4096',
+      'seproxyhal: printf: ==MP alloc;5000;0x0;src/big.c:12',
+      'seproxyhal: printf: ==MP alloc;16;0xda7a0064;src/a.c:3',
+      'seproxyhal: printf: ==MP free;0xda7a0064;src/a.c:9',
+      '',
+    ].join('\n');
+    // The reference's output for this log, by its rules (§5.2): the NULL allocation counts nowhere.
+    const expected = [
+      'collected 1 items',
+      '',
+      '[1/1] - tests/test_sign.py::test_null_alloc[nanox]',
+      'No memory free errors detected, congrats!',
+      'No memory leak detected, congrats!',
+      '=== Summary ===',
+      'Total overtime = 16 bytes',
+      'Max overtime = 16 bytes (0.39% full)',
+      'Allocations = 1',
+      '',
+      '=== Global ===',
+      'Higher Max overtime = 16 bytes',
+      '',
+      '',
+    ].join('\n');
+    const r = await runCli(['--compat'], { input: log });
+    expect(r.stdout).toBe(expected);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const quiet = await runCli(['--compat', '-q'], { input: log });
+    expect(quiet.stdout).toBe(['collected 1 items', '', '[1/1] - tests/test_sign.py::test_null_alloc[nanox]', '', '=== Global ===', 'Higher Max overtime = 16 bytes', '', ''].join('\n'));
+    expect(quiet.code).toBe(0);
+  });
+
   it('exits 0 with the reference message when there is no profiling', async () => {
     const r = await runCli(['--compat'], { input: 'collected 1 item\nhello\n' });
     expect(r.stdout).toBe('collected 1 item\nNo memory profiling was found.\n');

@@ -9,9 +9,10 @@ export const bytes = (x: number | null | undefined): string => (unknown(x) ? DAS
 export const pct = (x: number | null | undefined): string => (unknown(x) ? DASH : `${x.toFixed(2)} %`);
 export const plural = (n: number, one: string, many = `${one}s`): string => `${NUM.format(n)} ${n === 1 ? one : many}`;
 
+/** `0x%08x`; host builds print 64-bit addresses: in full, never cut to 32 bits (SPEC §2.1). */
 export function hex(a: number): string {
-  const s = (a >>> 0).toString(16);
-  return `0x${'00000000'.slice(s.length)}${s}`;
+  const s = Math.floor(a).toString(16);
+  return `0x${s.length >= 8 ? s : '00000000'.slice(s.length) + s}`;
 }
 
 /** Usage band of a peak percent, as the CSS names it. */
