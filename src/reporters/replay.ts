@@ -7,7 +7,7 @@
 import type { Divergence, DivergenceCause, HeapReplay, ReplayResult, TestReplay } from '../analyzer/replay-facts.js';
 import { formatAddress } from '../protocol/records.js';
 import { REPLAY_SCHEMA, type CauseDoc, type ReplayDoc } from '../report/replay.js';
-import { plural, printable, testName } from './present.js';
+import { OUTSIDE_ANY_TEST, plural, printable } from './present.js';
 
 export interface ReplayTextOptions {
   /** The log's name as given. */
@@ -97,6 +97,11 @@ function identical(a: { compared: number; notCompared: number; divergent: number
 
 // ── text ────────────────────────────────────────────────────────────────
 
+/** `in TEST`, or `outside any test`. */
+function inTest(name: string | null): string {
+  return name === null ? 'outside any test' : `in ${printable(name)}`;
+}
+
 function n(x: number): string {
   return x.toLocaleString('en-US');
 }
@@ -117,7 +122,7 @@ function heapTitle(h: HeapReplay): string {
 
 function heapSummary(h: HeapReplay): string {
   const sizes = h.heapSizes.length === 0 ? 'no heap size' : `${h.heapSizes.map(n).join(', ')} bytes`;
-  return `${heapTitle(h)}: ${plural(h.records, 'heap record')}, ${plural(h.segments, 'segment')} (${sizes})`;
+  return `${heapTitle(h)}: ${n(h.records)} heap records, ${plural(h.segments, 'segment')} (${sizes})`;
 }
 
 /** The `addresses` cell of the sdk row. */
@@ -133,7 +138,7 @@ function addressCell(h: HeapReplay, a: HeapReplay['allocators'][number]): string
 function divergenceLines(d: Divergence): string[] {
   const where = d.replayedAddress === null ? 'the replay refused it' : `replayed at ${formatAddress(d.replayedAddress)}`;
   return [
-    `  line ${d.line}: ${d.size}-byte allocation at ${printable(d.site)} (${printable(testName(d.test))}) logged at ${formatAddress(d.loggedAddress)}, ${where}.`,
+    `  line ${d.line}: ${d.size}-byte allocation at ${printable(d.site)} ${inTest(d.test)}, logged at ${formatAddress(d.loggedAddress)}, ${where}.`,
     `  Likely cause: ${causeText(d.cause)}.`,
   ];
 }
@@ -163,7 +168,7 @@ function perTestLines(h: HeapReplay): string[] {
   const rows: string[][] = [['test', 'allocator', 'peak bytes', 'headroom', 'fragmentation', 'failed']];
   for (const [test, list] of byTest) {
     list.forEach(([allocator, t], i) => {
-      rows.push([i === 0 ? printable(testName(test)) : '', allocator, n(t.peakBytes), n(t.headroom), fixed2(t.fragmentation), n(t.failures)]);
+      rows.push([i === 0 ? (test === null ? OUTSIDE_ANY_TEST : printable(test)) : '', allocator, n(t.peakBytes), n(t.headroom), fixed2(t.fragmentation), n(t.failures)]);
     });
   }
   return table(rows, new Set([2, 3, 4, 5]));
@@ -211,7 +216,7 @@ function heapLines(h: HeapReplay, perTest: boolean): string[] {
 }
 
 export function renderReplayText(r: ReplayResult, options: ReplayTextOptions): string {
-  const out: string[] = [`valground replay ${printable(options.input)}: ${plural(r.records, 'record')} read`];
+  const out: string[] = [`valground replay ${printable(options.input)}: ${n(r.records)} records read`];
   if (r.heapSize !== null) out.push(`every segment replayed on a heap of ${n(r.heapSize)} bytes (--heap-size)`);
   if (r.heaps.length === 0) out.push('', 'No heap operation to replay (no alloc, free or init record).');
   for (const h of r.heaps) out.push(...heapLines(h, options.perTest === true));
@@ -220,7 +225,7 @@ export function renderReplayText(r: ReplayResult, options: ReplayTextOptions): s
     for (const e of r.freeErrors.slice(0, 20)) {
       const what = e.kind === 'double-free' ? `double free (first freed at line ${e.firstFreeLine})` : 'invalid free (never allocated)';
       const heap = e.heap === null ? '' : ` on heap ${e.heap}`;
-      out.push(`  line ${e.line}: ${what} of ${formatAddress(e.address)}${heap} at ${printable(e.site)} (${printable(testName(e.test))})`);
+      out.push(`  line ${e.line}: ${what} of ${formatAddress(e.address)}${heap} at ${printable(e.site)}, ${inTest(e.test)}`);
     }
     if (r.freeErrors.length > 20) out.push(`  … and ${r.freeErrors.length - 20} more`);
   }

@@ -50,8 +50,12 @@ export interface ProgramRun {
   stats: Map<string | null, TestStats>;
   failures: number;
   shrinks: InPlaceShrink[];
-  /** Per line of the log (index = line − 1): the step that wrote it. */
-  stepOfLine: number[];
+  /** Per step: the address an alloc or realloc returned (null: it failed; undefined: no such step). */
+  results: Array<number | null | undefined>;
+  /** Per step: the log line that shows the address it returned (alloc, resize, or the alloc of a moved realloc). */
+  addressLines: number[];
+  /** Per free step that freed a block: the line of its free record. */
+  freeLines: number[];
 }
 
 interface Live {
@@ -60,15 +64,19 @@ interface Live {
   line: number;
 }
 
-export function runProgram(size: number, steps: readonly Step[], options: { resizeRecords: boolean }): ProgramRun {
+export interface ProgramOptions {
+  resizeRecords: boolean;
+  /** This step's free is not done: the block stays live (the program goes on as if it were freed). */
+  leakStep?: number;
+}
+
+export function runProgram(size: number, steps: readonly Step[], options: ProgramOptions): ProgramRun {
   const lines: string[] = [];
-  const stepOfLine: number[] = [];
-  let at = -1;
+  const results: Array<number | null | undefined> = [];
+  const addressLines: number[] = [];
+  const freeLines: number[] = [];
   const heap = new AppHeap(size, {
-    log: (l) => {
-      lines.push(l);
-      stepOfLine.push(at);
-    },
+    log: (l) => lines.push(l),
     prefix: '',
     testRecords: true,
     failRecords: true,
@@ -90,7 +98,7 @@ export function runProgram(size: number, steps: readonly Step[], options: { resi
     touch().failures++;
     failures++;
   };
-  for (at = 0; at < steps.length; at++) {
+  for (let at = 0; at < steps.length; at++) {
     const s = steps[at];
     switch (s.kind) {
       case 'test':
@@ -104,6 +112,8 @@ export function runProgram(size: number, steps: readonly Step[], options: { resi
       case 'alloc': {
         touch();
         const p = heap.APP_MEM_ALLOC(s.n, SITES[s.site]);
+        results[at] = p;
+        addressLines[at] = lines.length;
         if (p === null) failed();
         else live.push({ ptr: p, line: lines.length });
         break;
@@ -112,7 +122,8 @@ export function runProgram(size: number, steps: readonly Step[], options: { resi
         if (live.length === 0) continue;
         touch();
         const [b] = live.splice(s.pick % live.length, 1);
-        heap.APP_MEM_FREE(b.ptr, 'src/main.c:99');
+        if (at !== options.leakStep) heap.APP_MEM_FREE(b.ptr, 'src/main.c:99');
+        freeLines[at] = lines.length;
         break;
       }
       case 'realloc':
@@ -125,6 +136,8 @@ export function runProgram(size: number, steps: readonly Step[], options: { resi
         const before = lines.length;
         const chunkBefore = usable;
         const q = heap.APP_MEM_REALLOC(b.ptr, n, 'src/buffer.c:41');
+        results[at] = q;
+        addressLines[at] = lines.length;
         if (q === null) failed();
         else if (q !== b.ptr) b.line = lines.length;
         else if (heap.heap.blockSize(q) < chunkBefore) shrinks.push({ blockLine: b.line, atLine: before + 1 });
@@ -135,5 +148,5 @@ export function runProgram(size: number, steps: readonly Step[], options: { resi
     const st = touch();
     if (bytes() > st.peakBytes) st.peakBytes = bytes();
   }
-  return { lines, stats, failures, shrinks, stepOfLine };
+  return { lines, stats, failures, shrinks, results, addressLines, freeLines };
 }
