@@ -14,8 +14,8 @@
  * it) that the replay's merged heap lacks, and a later allocation starts
  * there. The latest block of the segment whose logged chunk held or ended
  * at the logged chunk start is then named as the probable cause (on random
- * programs with unlogged in-place reallocs it is the block that was
- * shrunk, 83 times in 87). Failing that: records may be missing.
+ * programs with unlogged in-place reallocs it is a block that was shrunk
+ * there in 94 % of cases: 3,704 of 3,946). Failing that: records may be missing.
  */
 import type { Allocator } from '../heap/interface.js';
 import { sdkChunkSize } from './layout.js';

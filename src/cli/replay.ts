@@ -39,12 +39,17 @@ export function parseAllocators(value: string | undefined): StrategyName[] {
   return out;
 }
 
+/** Largest `--heap-size`: each allocator gets a region of that many bytes. */
+const MAX_HEAP_SIZE = 64 * 1024 * 1024;
+
 /** `--heap-size N`: bytes, decimal or 0x hexadecimal. */
 export function parseHeapSize(value: string | undefined): number | null {
   if (value === undefined) return null;
   const v = value.trim();
   const size = /^\d+$/.test(v) ? Number(v) : /^0x[0-9a-f]+$/i.test(v) ? Number.parseInt(v.slice(2), 16) : NaN;
-  if (!Number.isSafeInteger(size) || size < 1 || size > 2 ** 31) throw new UsageError(`--heap-size ${value}: expected a size in bytes, such as 8192 or 0x2000`);
+  if (!Number.isSafeInteger(size) || size < 1 || size > MAX_HEAP_SIZE) {
+    throw new UsageError(`--heap-size ${value}: expected a size in bytes up to 64 MiB, such as 8192 or 0x2000`);
+  }
   return size;
 }
 
