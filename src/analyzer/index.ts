@@ -8,3 +8,7 @@ export { SiteTable } from './sites.js';
 export { LayoutModel, sdkChunkSize, sdkHeadroom, fragmentation, type LayoutChoice } from './layout.js';
 export { ReferenceModel, type ReferenceEvent } from './reference.js';
 export * from './facts.js';
+export { replayLog, replayStream, type ReplayOptions } from './replay.js';
+export { readReplayLog, replayLogOfText } from './replay-read.js';
+export { ReplayLogBuilder, type ReplayLog, type ReplayStream } from './replay-log.js';
+export type * from './replay-facts.js';

@@ -3,8 +3,9 @@
  * (the real CLI path, from a file) on a generated 3,000-test log and on one
  * twice as long, to show throughput and that memory stays flat; then the
  * allocator loop with and without profiling, and through the Allocator
- * interface for every strategy and decorator. `npm run bench -- analyzer`
- * or `-- allocators` runs one section.
+ * interface for every strategy and decorator; then `valground replay`'s
+ * engine on the bench log. `npm run bench -- analyzer`, `-- allocators` or
+ * `-- replay` runs one section.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAllocator, benchStrategies } from './allocator.js';
 import { generateLog } from './generate-log.js';
+import { benchReplay } from './replay.js';
 
 const runner = fileURLToPath(new URL('./run-cli.js', import.meta.url));
 
@@ -75,6 +77,16 @@ try {
       const overhead = r.sdkOpsPerSec === undefined ? '' : `  (sdk alongside ${(r.sdkOpsPerSec / 1e6).toFixed(1)} M: ${((r.sdkOpsPerSec / r.opsPerSec - 1) * 100).toFixed(0)} % overhead)`;
       console.log(`  ${r.name.padEnd(28)} ${(r.opsPerSec / 1e6).toFixed(1).padStart(5)} M ops/s${overhead}`);
     }
+  }
+  if (wants('replay')) {
+    const file = join(dir, 'replay-3000.log');
+    const log = await generateLog(file, 3000);
+    const r = await benchReplay(file);
+    console.log(
+      `\nreplay ${r.records.toLocaleString('en')} heap records (bench log, ${log.lines.toLocaleString('en')} lines), ` +
+        `best of 5 per allocator (npm run bench -- replay); read once in ${r.parseSeconds.toFixed(2)} s:`,
+    );
+    for (const a of r.perAllocator) console.log(`  ${a.allocator.padEnd(10)} ${(a.recordsPerSec / 1e6).toFixed(1).padStart(5)} M records/s`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

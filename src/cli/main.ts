@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import '../reporters/index.js';
 import { HARNESS_NAMES } from '../harness/index.js';
+import { STRATEGIES } from '../heap/strategies.js';
 import { FAIL_ON_KINDS, PolicyError } from '../judge/policy.js';
 import { reporterNames } from '../reporters/registry.js';
 import type { AnalyzeOptions, Io } from './analyze.js';
 import { Interrupt } from './interrupt.js';
 import { addJudgeOptions, collect } from './judge-setup.js';
+import type { ReplayCommandOptions } from './replay.js';
 import { UsageError } from './outputs.js';
 import { discardPendingReports } from './report-files.js';
 import { StdoutWatch } from './stdout-watch.js';
@@ -28,6 +30,7 @@ Examples:
   valground run --reporter junit:out/mem.xml -- pytest -v -s   run the tests, keep their exit status
   valground run --suppressions known.supp --baseline main.json --max-growth 5 -- pytest -s
   valground merge shard1.json shard2.json --reporter junit:out/mem.xml
+  valground replay session.log --allocator sdk,best-fit,tlsf   the same heap traffic through other allocators
 
 Exit status: 0 clean, 1 memory errors under the policy, 2 usage or input error.`;
 
@@ -40,6 +43,17 @@ command's whole process group; what it printed is still reported.
 
 Example:
   valground run --reporter text --reporter junit:out/mem.xml -- pytest -v -s tests/`;
+
+const REPLAY_HELP = `
+Columns: peak bytes (chunk sizes, headers included, at the fullest moment),
+headroom (the largest request that would still have succeeded, smallest at
+any test's peak), fragmentation at the peak, allocations that would have
+failed; for sdk, whether every replayed address is the logged one, or the
+line where the replay parts from the log and the likely cause.
+Exit status: 0, or 2 for a usage error or an unreadable log.
+
+Example:
+  valground replay session.log --allocator sdk,best-fit,tlsf --per-test`;
 
 /** Options of every command that judges and reports. */
 function addReportOptions(cmd: Command): Command {
@@ -139,6 +153,21 @@ async function parseAndRun(argv: string[], io: Io): Promise<number> {
     const { mergeCommand } = await import('./merge.js');
     exitCode = await mergeCommand(reports, options, io);
   });
+
+  program
+    .command('replay')
+    .description("replay each heap segment of a log through the toolkit's allocators: peak, headroom, fragmentation, failures; for sdk, whether the addresses are the logged ones")
+    .argument('<log>', 'the log to replay (-: standard input)')
+    .option('-a, --allocator <list>', `allocators, comma-separated (default: all of ${STRATEGIES.join(',')})`)
+    .option('--heap-size <n>', 'replay every segment on a heap of N bytes (segments before any init need it)')
+    .option('--per-test', 'text report: a row per test and allocator too')
+    .option('-r, --reporter <name[:path]>', 'text (default) or json; PATH writes to a file; repeatable', collect, [])
+    .option('--max-line-bytes <n>', 'cut longer lines there, with a diagnostic (K, M, G suffixes; default 16M)')
+    .addHelpText('after', REPLAY_HELP)
+    .action(async (log: string, options: ReplayCommandOptions) => {
+      const { replayCommand } = await import('./replay.js');
+      exitCode = await replayCommand(log, options, io);
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

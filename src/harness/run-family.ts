@@ -60,13 +60,16 @@ export class RunFamilyAdapter implements Adapter {
 
   private tag(tag: string, rest: string, out: HarnessEvent[]): void {
     switch (tag) {
-      case 'RUN':
+      case 'RUN': {
+        const name = rest.trim();
+        if (name === '') return; // names no test: output
         this.mark();
         this.summary = false;
-        this.current = rest.trim();
+        this.current = name;
         this.tests++;
         out.push({ type: 'test-start', lane: MAIN_LANE, name: this.current });
         return;
+      }
       case '==========':
         this.banner(rest, out);
         return;

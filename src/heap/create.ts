@@ -13,8 +13,8 @@ import { SdkAllocator } from './sdk.js';
 import { TlsfAllocator } from './tlsf.js';
 import { WorstFitAllocator } from './worst-fit.js';
 
-export const STRATEGIES = ['sdk', 'first-fit', 'best-fit', 'worst-fit', 'tlsf', 'bump', 'buddy'] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
+export { STRATEGIES, type StrategyName };
+import { STRATEGIES, type StrategyName } from './strategies.js';
 
 export interface CreateAllocatorOptions extends BlockOptions, MemInitOptions {}
 

@@ -23,6 +23,11 @@ import type { BlockOptions } from './block.js';
 /** Sizes from which the search rounds up to the next bin (below, bins hold one size each). */
 const ROUND_FROM = 1 << (SL_BITS + 3);
 
+/** The size whose bin the search starts from for a block of `need` bytes: every block from that bin up fits. */
+export function tlsfSearchSize(need: number): number {
+  return need < ROUND_FROM ? need : need + (1 << (31 - Math.clz32(need) - SL_BITS)) - 1;
+}
+
 export class TlsfAllocator extends BinnedAllocator {
   readonly name: string = 'tlsf';
 
@@ -31,7 +36,7 @@ export class TlsfAllocator extends BinnedAllocator {
   }
 
   protected findFree(need: number): number {
-    const size = need < ROUND_FROM ? need : need + (1 << (31 - Math.clz32(need) - SL_BITS)) - 1;
+    const size = tlsfSearchSize(need);
     const bin = this.nextBin(flOf(size), slOf(size));
     return bin < 0 ? -1 : this.i32[this.wHeads + bin];
   }
