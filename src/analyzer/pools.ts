@@ -88,6 +88,7 @@ export class PoolTracker {
         }
         b.count = r.n2;
         b.refSite = this.tracker.sites.intern(r.text, r.siteStart, r.siteEnd);
+        this.use(this.tracker.activeTest(l, line), p);
         p.lastAlloc = null;
         break;
       }
@@ -191,6 +192,7 @@ export class PoolTracker {
   private release(l: LaneState, name: string, r: RecordFields, line: number): void {
     const p = this.pool(l, name)!;
     const t = this.tracker.activeTest(l, line);
+    this.use(t, p); // a test that gives a block back uses the pool too
     const freeSite = this.tracker.sites.intern(r.text, r.siteStart, r.siteEnd);
     const b = p.inUse.get(r.address);
     if (b === undefined) {
