@@ -8,5 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // The HTML reporter inlines the bundled page script: bundle the current source first.
     globalSetup: ['test/setup/client-bundle.ts'],
+    // Property tests: a fixed seed unless VALGROUND_FC_SEED says otherwise.
+    setupFiles: ['test/setup/fast-check-seed.ts'],
   },
 });
