@@ -173,9 +173,13 @@ export class LayoutModel {
     if (this.sdk && this.choice === 'auto' && (keyAddress(block.key) - this.base) % 8 !== 4) this.sdk = false;
     const a = this.blocks;
     const at = this.find(keyAddress(block.key));
-    // appending is the common case (allocators fill upward)
-    if (at === a.length) a.push(block);
-    else a.splice(at, 0, block);
+    // appending is the common case (allocators fill upward); shifting in
+    // place, not splice, which makes an array of what it removed each time
+    a.push(block);
+    if (at < a.length - 1) {
+      a.copyWithin(at + 1, at, a.length - 1);
+      a[at] = block;
+    }
   }
 
   free(block: LiveBlock): void {
@@ -183,7 +187,10 @@ export class LayoutModel {
     if (this.gaveUp) return;
     const a = this.blocks;
     const at = this.find(keyAddress(block.key));
-    if (at < a.length && a[at] === block) a.splice(at, 1);
+    if (at < a.length && a[at] === block) {
+      a.copyWithin(at, at + 1);
+      a.length--;
+    }
   }
 
   /** Before a block's size changes in place (it keeps its place; sizes are read when computing). */

@@ -33,6 +33,15 @@ function relativizer(root: string | null): (site: string) => string {
 /** Direct-mapped cache of recent sites (a power of two). */
 const CACHE_SIZE = 1024;
 
+/** Cache slot of a site's bytes: its length, its last bytes (line numbers) and its middle byte. */
+function byteSlot(buf: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  let h = Math.imul(len, 0x9e3779b1);
+  for (let i = end - 6 > start ? end - 6 : start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  h = Math.imul(h ^ buf[start + (len >> 1)], 0x01000193);
+  return (h ^ (h >>> 16)) & (CACHE_SIZE - 1);
+}
+
 export class SiteTable {
   private readonly byText = new Map<string, Site>();
   private readonly relative: (site: string) => string;
@@ -44,6 +53,15 @@ export class SiteTable {
    */
   private readonly cacheRaw: Array<string | null> = new Array<string | null>(CACHE_SIZE).fill(null);
   private readonly cacheSite: Array<Site | null> = new Array<Site | null>(CACHE_SIZE).fill(null);
+
+  /**
+   * The byte front end's cache: a site by its UTF-8 bytes, compared in
+   * place in the read buffer, so a site seen before costs no string at all.
+   * The front end adds only sites it found plain (no ANSI code, carriage
+   * return or marker), so a hit is plain too.
+   */
+  private readonly cacheBytes: Array<Uint8Array | null> = new Array<Uint8Array | null>(CACHE_SIZE).fill(null);
+  private readonly cacheByteSite: Array<Site | null> = new Array<Site | null>(CACHE_SIZE).fill(null);
 
   constructor(root: string | null = null) {
     this.relative = relativizer(root);
@@ -62,6 +80,31 @@ export class SiteTable {
     const site = this.lookup(text, start, end);
     this.cacheRaw[h] = site.raw;
     this.cacheSite[h] = site;
+    return site;
+  }
+
+  /** The cached site whose bytes are `buf[start, end)`, or null (then see `addBytes`). */
+  cachedBytes(buf: Uint8Array, start: number, end: number): Site | null {
+    const h = byteSlot(buf, start, end);
+    const key = this.cacheBytes[h];
+    const len = end - start;
+    if (key === null || key.length !== len) return null;
+    let i = 0;
+    while (i < len && key[i] === buf[start + i]) i++;
+    return i === len ? this.cacheByteSite[h] : null;
+  }
+
+  /**
+   * The site whose bytes are `buf[start, end)`, decoded as the framer
+   * decodes lines (UTF-8, invalid bytes → U+FFFD: the same site the string
+   * path finds), and cached by its bytes.
+   */
+  addBytes(buf: Buffer, start: number, end: number): Site {
+    const text = buf.toString('utf8', start, end);
+    const site = this.lookup(text, 0, text.length);
+    const h = byteSlot(buf, start, end);
+    this.cacheBytes[h] = new Uint8Array(buf.subarray(start, end)); // a copy: the read buffer is reused
+    this.cacheByteSite[h] = site;
     return site;
   }
 

@@ -355,8 +355,12 @@ export class Tracker {
 
   // ── records ──────────────────────────────────────────────────────────
 
-  /** A record read from lane `laneId`'s output at log line `line` (fields read in place). */
-  record(laneId: Lane, r: RecordFields, line: number): void {
+  /**
+   * A record read from lane `laneId`'s output at log line `line` (fields
+   * read in place). `site`: its call site already interned (the byte front
+   * end's), else it is interned from the fields.
+   */
+  record(laneId: Lane, r: RecordFields, line: number, site: Site | null = null): void {
     this.recordsSeen = true;
     this.lastLine = line;
     const l = this.lane(laneId);
@@ -376,18 +380,18 @@ export class Tracker {
       case 'alloc':
       case 'persist':
         if (r.address === 0) return; // a NULL return is not a live block
-        this.alloc(l, r, line);
+        this.alloc(l, r, line, site ?? this.sites.intern(r.text, r.siteStart, r.siteEnd));
         break;
       case 'free':
         if (r.address === 0) return; // free(NULL) is legal and not logged by the SDK
-        this.free(l, r, line);
+        this.free(l, r, line, site);
         break;
       case 'resize':
         this.resize(l, r, line);
         break;
       case 'fail': {
         const t = this.active(l, line);
-        const f = { size: r.size, site: this.sites.intern(r.text, r.siteStart, r.siteEnd).text, line };
+        const f = { size: r.size, site: (site ?? this.sites.intern(r.text, r.siteStart, r.siteEnd)).text, line };
         t.facts.failedAllocations.push(r.heap === null ? f : { ...f, heap: r.heap });
         break;
       }
@@ -433,7 +437,7 @@ export class Tracker {
     return h;
   }
 
-  private alloc(l: LaneState, r: RecordFields, line: number): void {
+  private alloc(l: LaneState, r: RecordFields, line: number, site: Site): void {
     const t = this.active(l, line);
     const h = this.heap(l, r.heap);
     const seg = this.ensureSegment(h, t, line);
@@ -448,7 +452,6 @@ export class Tracker {
       );
       this.release(seg, old);
     }
-    const site = this.sites.intern(r.text, r.siteStart, r.siteEnd);
     const persistent = r.kind === 'persist';
     const block: LiveBlock = { key: k, size: r.size, line, site, test: t, persistent, freeSite: null };
     seg.blocks.set(k, block);
@@ -470,7 +473,7 @@ export class Tracker {
     if (h.name === null) t.sampler.add(line, seg.current);
   }
 
-  private free(l: LaneState, r: RecordFields, line: number): void {
+  private free(l: LaneState, r: RecordFields, line: number, freeSite: Site | null): void {
     const t = this.active(l, line);
     const h = this.heap(l, r.heap);
     const seg = this.ensureSegment(h, t, line);
@@ -485,10 +488,10 @@ export class Tracker {
         block.test.facts.carried.push({ ...this.blockFacts(block, h), freedBy: t.facts.name, freeLine: line });
       }
       this.release(seg, block);
-      block.freeSite = this.sites.intern(r.text, r.siteStart, r.siteEnd);
+      block.freeSite = freeSite ?? this.sites.intern(r.text, r.siteStart, r.siteEnd);
     } else {
       h.lastAlloc = null;
-      const site = this.sites.intern(r.text, r.siteStart, r.siteEnd).text;
+      const site = (freeSite ?? this.sites.intern(r.text, r.siteStart, r.siteEnd)).text;
       const e =
         block !== undefined
           ? {

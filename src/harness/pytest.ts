@@ -23,7 +23,7 @@
  * outcome, so a result character past the last test starts nothing.
  */
 import { EMULATOR_PREFIX, MARKER } from '../protocol/records.js';
-import { MAIN_LANE, type Adapter, type HarnessEvent, type Lane, type Outcome } from './types.js';
+import { MAIN_LANE, type Adapter, type HarnessEvent, type Lane, type LoggerLine, type Outcome } from './types.js';
 
 const LANE = MAIN_LANE;
 
@@ -303,6 +303,20 @@ export class PytestAdapter implements Adapter {
     if (this.loggers.size >= MAX_LOGGERS) return;
     const m = LOGGER.exec(head);
     if (m !== null) this.loggers.add(m[1]);
+  }
+
+  /**
+   * A logger's line is no node id (no `::` after a path), module line,
+   * section, tally or `collected` line; it may be a result run or an
+   * outcome word glued to output (`.apdu: …`, `PASSEDapdu: …`), and it
+   * teaches its name as a logger the first time. Emulator output is never
+   * structure (see pytestTokens).
+   */
+  quiet(line: LoggerLine): boolean {
+    const name = line.name;
+    if (line.logger && this.loggers.size < MAX_LOGGERS && !this.loggers.has(name)) return false;
+    if (name.startsWith('seproxyhal')) return true;
+    return !RESULT_CHARS.test(name) && !OUTCOME_WORD.test(name);
   }
 
   activity(_lane: Lane, out: HarnessEvent[]): void {
