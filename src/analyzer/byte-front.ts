@@ -19,6 +19,7 @@
 import { readRecordBytes } from '../protocol/record-bytes.js';
 import { EMULATOR_PREFIX, MARKER, newRecordFields, type RecordFields } from '../protocol/records.js';
 import type { Site, SiteTable } from './sites.js';
+import { copyView, sameBytes, viewOf } from './byte-view.js';
 
 /** What `read` found in a line. */
 export const OTHER = 0;
@@ -28,7 +29,9 @@ export const RECORD = 1;
 export const NO_RECORD = 2;
 
 const RECORD_LINE = Buffer.from(EMULATOR_PREFIX + MARKER, 'latin1');
+const RECORD_LINE_VIEW = copyView(RECORD_LINE);
 const BARE_RECORD = Buffer.from(MARKER, 'latin1');
+const BARE_RECORD_VIEW = copyView(BARE_RECORD);
 const ESC = 0x1b;
 const CSI = 0x9b;
 const CR = 0x0d;
@@ -105,10 +108,11 @@ export class ByteFront {
 
   /** Reads the line `buf[start, end)` (no newline): OTHER, RECORD or NO_RECORD. */
   read(buf: Buffer, start: number, end: number): number {
+    const v = viewOf(buf);
     const c0 = buf[start];
     let at = -1;
-    if (c0 === 0x73 /* s */ && startsWith(buf, start, end, RECORD_LINE)) at = start + RECORD_LINE.length;
-    else if (c0 === 0x3d /* = */ && startsWith(buf, start, end, BARE_RECORD)) at = start + BARE_RECORD.length;
+    if (c0 === 0x73 /* s */ && end - start >= RECORD_LINE.length && sameBytes(v, start, RECORD_LINE_VIEW, RECORD_LINE.length)) at = start + RECORD_LINE.length;
+    else if (c0 === 0x3d /* = */ && end - start >= BARE_RECORD.length && sameBytes(v, start, BARE_RECORD_VIEW, BARE_RECORD.length)) at = start + BARE_RECORD.length;
     if (at < 0) return noRecord(buf, start, end) ? NO_RECORD : OTHER;
     // Trailing blanks off, as contentEnd does; a last byte above ASCII may be
     // white space only the decoder can tell (U+00A0…): the string path decides.
@@ -126,10 +130,10 @@ export class ByteFront {
     }
     // `…==MP` then a trailing blank is a marker to the string path
     if (e < end && e - siteStart >= 4 && buf[e - 1] === 0x50 && buf[e - 2] === 0x4d && buf[e - 3] === 0x3d && buf[e - 4] === 0x3d) return OTHER;
-    let site = this.sites.cachedBytes(buf, siteStart, e);
+    let site = this.sites.cachedBytes(v, siteStart, e);
     if (site === null) {
       if (!plainSite(buf, siteStart, e)) return OTHER;
-      site = this.sites.addBytes(buf, siteStart, e);
+      site = this.sites.addBytes(buf, v, siteStart, e);
     }
     this.site = site;
     f.text = site.raw;

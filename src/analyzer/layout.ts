@@ -24,8 +24,8 @@
  * time bounded.
  */
 import type { HeapMap, HeapUsage, Layout, MapChunk, TestFacts } from './facts.js';
-import type { LiveBlock } from './tracker.js';
-import { keyAddress } from './address-key.js';
+import { small, type BlockTable } from './block-table.js';
+import type { SiteTable } from './sites.js';
 
 export type LayoutChoice = 'auto' | 'sdk' | 'plain' | 'none';
 
@@ -104,8 +104,8 @@ export function fragmentation(sizes: Iterable<number>): number {
 }
 
 export class LayoutModel {
-  /** Live blocks in address order. */
-  private readonly blocks: LiveBlock[] = [];
+  /** Slots of the live blocks, in address order. */
+  private readonly blocks: number[] = [];
   private sdk: boolean;
   private gaveUp = false;
   /** The usage (and test) whose peak is the current state, not computed yet. */
@@ -117,14 +117,16 @@ export class LayoutModel {
     private readonly choice: LayoutChoice,
     private readonly base: number,
     private readonly heapSize: number,
+    private readonly table: BlockTable,
+    private readonly sites: SiteTable,
   ) {
     this.sdk = choice !== 'plain';
   }
 
-  /** A model for a segment, or null when there is none to keep (size unknown, or `none`). */
-  static create(choice: LayoutChoice, base: number, heapSize: number | null): LayoutModel | null {
+  /** A model for a segment (`table`: its blocks), or null when there is none to keep (size unknown, or `none`). */
+  static create(choice: LayoutChoice, base: number, heapSize: number | null, table: BlockTable, sites: SiteTable): LayoutModel | null {
     if (choice === 'none' || heapSize === null || heapSize <= 0) return null;
-    return new LayoutModel(choice, base, heapSize);
+    return new LayoutModel(choice, base, heapSize, table, sites);
   }
 
   get model(): 'sdk' | 'plain' {
@@ -133,11 +135,12 @@ export class LayoutModel {
 
   private find(address: number): number {
     const a = this.blocks;
+    const addresses = this.table.address;
     let lo = 0;
     let hi = a.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (keyAddress(a[mid].key) < address) lo = mid + 1;
+      if (addresses[a[mid]] < address) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -162,7 +165,7 @@ export class LayoutModel {
   }
 
   /** `usage` is the allocating test's: its pending peak is superseded by the higher one coming. */
-  alloc(block: LiveBlock, usage: HeapUsage): void {
+  alloc(block: number, usage: HeapUsage): void {
     if (this.pending !== null && this.pending !== usage) this.settle();
     if (this.gaveUp) return;
     if (this.blocks.length >= MAX_TRACKED) {
@@ -170,26 +173,28 @@ export class LayoutModel {
       this.blocks.length = 0;
       return;
     }
-    if (this.sdk && this.choice === 'auto' && (keyAddress(block.key) - this.base) % 8 !== 4) this.sdk = false;
+    const address = this.table.address[block];
+    if (this.sdk && this.choice === 'auto' && (address - this.base) % 8 !== 4) this.sdk = false;
     const a = this.blocks;
-    const at = this.find(keyAddress(block.key));
-    // appending is the common case (allocators fill upward); shifting in
-    // place, not splice, which makes an array of what it removed each time
+    const at = this.find(address);
+    // Appending is the common case (allocators fill upward). Shifted by a
+    // loop: splice makes an array of what it removed each time, and
+    // copyWithin is a slow generic builtin (layout updates took 4× longer).
     a.push(block);
-    if (at < a.length - 1) {
-      a.copyWithin(at + 1, at, a.length - 1);
-      a[at] = block;
-    }
+    let i = a.length - 1;
+    for (; i > at; i--) a[i] = a[i - 1];
+    a[i] = block;
   }
 
-  free(block: LiveBlock): void {
+  free(block: number): void {
     this.settle();
     if (this.gaveUp) return;
     const a = this.blocks;
-    const at = this.find(keyAddress(block.key));
-    if (at < a.length && a[at] === block) {
-      a.copyWithin(at, at + 1);
-      a.length--;
+    const at = this.find(this.table.address[block]);
+    const n = a.length;
+    if (at < n && a[at] === block) {
+      for (let i = at + 1; i < n; i++) a[i - 1] = a[i];
+      a.pop();
     }
   }
 
@@ -208,9 +213,11 @@ export class LayoutModel {
       out.push({ offset: 0, size: h, kind: 'header' });
       at = h;
     }
+    const { address, site } = this.table;
     for (const b of this.blocks) {
-      let start = keyAddress(b.key) - this.base - (this.sdk ? 4 : 0);
-      let len = this.sdk ? sdkChunkSize(b.size) : b.size;
+      const requested = this.table.size(b);
+      let start = address[b] - this.base - (this.sdk ? 4 : 0);
+      let len = this.sdk ? sdkChunkSize(requested) : requested;
       if (start < at) {
         len -= at - start;
         start = at;
@@ -218,8 +225,8 @@ export class LayoutModel {
       if (start + len > size) len = size - start;
       if (len <= 0) continue;
       if (start > at) out.push({ offset: at, size: start - at, kind: 'free' });
-      const c: MapChunk = { offset: start, size: len, kind: 'used', requested: b.size };
-      if (withSites) c.site = b.site.text;
+      const c: MapChunk = { offset: start, size: len, kind: 'used', requested };
+      if (withSites) c.site = this.sites.byId(site[b]).text;
       out.push(c);
       at = start + len;
     }
@@ -244,39 +251,50 @@ export class LayoutModel {
     let squares = 0;
     let highestIndex = -1;
     const nbSegs = sdk ? sdkSegments(size) : 0;
-    const gap = (len: number) => {
-      freeBytes += len;
-      freeBlocks++;
-      squares += len * len;
-      if (len > largest) largest = len;
-      if (sdk && len >= 8) {
-        const idx = sdkListIndex(nbSegs, len);
-        if (idx > highestIndex) highestIndex = idx;
+    const table = this.table;
+    const address = table.address;
+    const blocks = this.blocks;
+    // one more turn past the last block: the free tail of the heap
+    for (let i = 0; i <= blocks.length; i++) {
+      let start = size;
+      let len = 0;
+      let asked = 0;
+      if (i < blocks.length) {
+        asked = table.size(blocks[i]);
+        start = address[blocks[i]] - this.base - (sdk ? 4 : 0);
+        len = sdk ? sdkChunkSize(asked) : asked;
+        if (start < at) {
+          len -= at - start;
+          start = at;
+        }
+        if (start + len > size) len = size - start;
+        if (len <= 0) continue;
       }
-    };
-    for (const b of this.blocks) {
-      let start = keyAddress(b.key) - this.base - (sdk ? 4 : 0);
-      let len = sdk ? sdkChunkSize(b.size) : b.size;
-      if (start < at) {
-        len -= at - start;
-        start = at;
+      if (start > at) {
+        const gap = start - at;
+        freeBytes += gap;
+        freeBlocks++;
+        squares += gap * gap;
+        if (gap > largest) largest = gap;
+        if (sdk && gap >= 8) {
+          const idx = sdkListIndex(nbSegs, gap);
+          if (idx > highestIndex) highestIndex = idx;
+        }
       }
-      if (start + len > size) len = size - start;
-      if (len <= 0) continue;
-      if (start > at) gap(start - at);
+      if (i === blocks.length) break;
       allocated += len;
-      requested += b.size;
+      requested += asked;
       at = start + len;
     }
-    if (at < size) gap(size - at);
+    // (addresses are doubles: the byte counts made of them become small integers again)
     return {
-      allocatedBytes: allocated,
-      overheadBytes: allocated - requested,
-      freeBytes,
+      allocatedBytes: small(allocated),
+      overheadBytes: small(allocated - requested),
+      freeBytes: small(freeBytes),
       freeBlocks,
-      largestFree: largest,
+      largestFree: small(largest),
       fragmentation: freeBytes === 0 ? 0 : 1 - Math.sqrt(squares) / freeBytes,
-      headroom: sdk ? sdkHeadroomForIndex(highestIndex, nbSegs) : largest,
+      headroom: sdk ? sdkHeadroomForIndex(highestIndex, nbSegs) : small(largest),
     };
   }
 

@@ -5,10 +5,13 @@
  * made relative to it here, once per distinct site.
  */
 import { copyString } from './intern.js';
+import { copyView, sameBytes } from './byte-view.js';
 import { addCensus, type SiteCensus } from './facts.js';
 
 /** One call site and what was counted on it. */
 export interface Site {
+  /** Its number in the table (block tables keep sites by number, see `byId`). */
+  readonly id: number;
   /** As printed in the log. */
   readonly raw: string;
   /** As reported: relative to the source root when under it. */
@@ -33,17 +36,22 @@ function relativizer(root: string | null): (site: string) => string {
 /** Direct-mapped cache of recent sites (a power of two). */
 const CACHE_SIZE = 1024;
 
-/** Cache slot of a site's bytes: its length, its last bytes (line numbers) and its middle byte. */
-function byteSlot(buf: Uint8Array, start: number, end: number): number {
+/** Cache slot of a site's bytes: its length, its last four bytes (line numbers) and four in its middle. */
+function byteSlot(v: DataView, start: number, end: number): number {
   const len = end - start;
   let h = Math.imul(len, 0x9e3779b1);
-  for (let i = end - 6 > start ? end - 6 : start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-  h = Math.imul(h ^ buf[start + (len >> 1)], 0x01000193);
+  if (len >= 4) {
+    h = Math.imul(h ^ v.getUint32(end - 4, true), 0x01000193);
+    h = Math.imul(h ^ v.getUint32(start + ((len - 4) >> 1), true), 0x01000193);
+  } else {
+    for (let i = start; i < end; i++) h = Math.imul(h ^ v.getUint8(i), 0x01000193);
+  }
   return (h ^ (h >>> 16)) & (CACHE_SIZE - 1);
 }
 
 export class SiteTable {
   private readonly byText = new Map<string, Site>();
+  private readonly byNumber: Site[] = [];
   private readonly relative: (site: string) => string;
   /**
    * The hot path's cache: a site is looked up twice per allocation (its
@@ -60,7 +68,7 @@ export class SiteTable {
    * The front end adds only sites it found plain (no ANSI code, carriage
    * return or marker), so a hit is plain too.
    */
-  private readonly cacheBytes: Array<Uint8Array | null> = new Array<Uint8Array | null>(CACHE_SIZE).fill(null);
+  private readonly cacheBytes: Array<DataView | null> = new Array<DataView | null>(CACHE_SIZE).fill(null);
   private readonly cacheByteSite: Array<Site | null> = new Array<Site | null>(CACHE_SIZE).fill(null);
 
   constructor(root: string | null = null) {
@@ -83,15 +91,12 @@ export class SiteTable {
     return site;
   }
 
-  /** The cached site whose bytes are `buf[start, end)`, or null (then see `addBytes`). */
-  cachedBytes(buf: Uint8Array, start: number, end: number): Site | null {
-    const h = byteSlot(buf, start, end);
+  /** The cached site whose bytes are `view[start, end)` (a view of the read buffer), or null (then see `addBytes`). */
+  cachedBytes(view: DataView, start: number, end: number): Site | null {
+    const h = byteSlot(view, start, end);
     const key = this.cacheBytes[h];
     const len = end - start;
-    if (key === null || key.length !== len) return null;
-    let i = 0;
-    while (i < len && key[i] === buf[start + i]) i++;
-    return i === len ? this.cacheByteSite[h] : null;
+    return key !== null && key.byteLength === len && sameBytes(view, start, key, len) ? this.cacheByteSite[h] : null;
   }
 
   /**
@@ -99,11 +104,11 @@ export class SiteTable {
    * decodes lines (UTF-8, invalid bytes → U+FFFD: the same site the string
    * path finds), and cached by its bytes.
    */
-  addBytes(buf: Buffer, start: number, end: number): Site {
+  addBytes(buf: Buffer, view: DataView, start: number, end: number): Site {
     const text = buf.toString('utf8', start, end);
     const site = this.lookup(text, 0, text.length);
-    const h = byteSlot(buf, start, end);
-    this.cacheBytes[h] = new Uint8Array(buf.subarray(start, end)); // a copy: the read buffer is reused
+    const h = byteSlot(view, start, end);
+    this.cacheBytes[h] = copyView(buf.subarray(start, end)); // a copy: the read buffer is reused
     this.cacheByteSite[h] = site;
     return site;
   }
@@ -114,6 +119,7 @@ export class SiteTable {
     if (s === undefined) {
       const own = copyString(key);
       s = {
+        id: this.byNumber.length,
         raw: own,
         text: copyString(this.relative(own)),
         allocations: 0,
@@ -126,8 +132,14 @@ export class SiteTable {
         leaks: 0,
       };
       this.byText.set(own, s);
+      this.byNumber.push(s);
     }
     return s;
+  }
+
+  /** The site numbered `id`. */
+  byId(id: number): Site {
+    return this.byNumber[id];
   }
 
   /** A site given whole (a string already owned). */

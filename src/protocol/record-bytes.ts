@@ -85,6 +85,8 @@ function readField(buf: Uint8Array, at: number, end: number, hostPrefix: boolean
     if (i === at) return -1;
   }
   if (n > Number.MAX_SAFE_INTEGER) return -1;
+  // a small integer as one (the digits were summed as doubles): a double field is a heap number on every use
+  if (n <= 0x7fffffff) n |= 0;
   if (slot === 0) out.size = n;
   else if (slot === 1) out.address = n;
   else if (slot === 2) out.n2 = n;
