@@ -126,7 +126,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
         }
       : (line, n) => analyzer.line(line, n),
     // --compat needs every line as text; otherwise the usual lines stay bytes
-    bytes: engine || !analyzer.readsBytes ? undefined : (buf, start, end, n) => analyzer.lineBytes(buf, start, end, n),
+    bytes: engine || !analyzer.readsBytes ? undefined : analyzer.lineBytes.bind(analyzer),
     cut: (n, dropped) => {
       if (engine) io.stderr.write(`valground --compat: line ${n}: ${longLineMessage(maxLineBytes, dropped)}\n`);
       analyzer.lineCut(n, dropped, maxLineBytes);

