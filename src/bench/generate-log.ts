@@ -93,3 +93,35 @@ export async function generateLog(path: string, tests: number): Promise<Generate
   await once(out, 'finish');
   return { lines, bytes, tests };
 }
+
+/**
+ * A log whose one test leaves `blocks` blocks live (SPEC §7: at most 200
+ * bytes each): an init of a heap large enough, then as many allocations,
+ * no free — every block a leak at the end.
+ */
+export async function generateLiveLog(path: string, blocks: number): Promise<GeneratedLog> {
+  const out = createWriteStream(path);
+  let lines = 0;
+  let bytes = 0;
+  const base = 0xc0000000;
+  let chunk = '============================= test session starts ==============================\ncollecting ... collected 1 item\n';
+  chunk += `tests/test_live.py::test_many ${formatRecordLine({ kind: 'init', address: base, size: blocks * 64 + 4096 }, EMULATOR_PREFIX)}\n`;
+  lines += 3;
+  let address = base + 0x64;
+  for (let i = 0; i < blocks; i++) {
+    chunk += formatRecordLine({ kind: 'alloc', size: 1 + (i % 48), address, site: SITES[i % SITES.length] }, EMULATOR_PREFIX) + '\n';
+    address += 56;
+    lines++;
+    if (chunk.length > 1 << 16) {
+      bytes += Buffer.byteLength(chunk);
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  chunk += 'PASSED [100%]\n============================== 1 passed in 1.00s ===============================\n';
+  lines += 2;
+  bytes += Buffer.byteLength(chunk);
+  out.end(chunk);
+  await once(out, 'finish');
+  return { lines, bytes, tests: 1 };
+}
