@@ -59,12 +59,15 @@ export async function benchAnalyzer(dir: string): Promise<void> {
     `  peak RSS ${mib(medianOf(rss1))} on the bench log, ${mib(medianOf(rss2))} on one twice as long (${log2.lines.toLocaleString('en')} lines, ${(log2.bytes / 1e6).toFixed(0)} MB) — ` +
       `median of ${RSS_RUNS}, max ${mib(Math.max(...rss1))} / ${mib(Math.max(...rss2))}   (/usr/bin/time -v node bin/valground.js LOG)`,
   );
-  const live = join(dir, 'live-blocks.log');
-  await generateLiveLog(live, LIVE_BLOCKS);
-  const rssLive = rss(live);
-  const perBlock = ((medianOf(rssLive) - medianOf(rss1)) * 1024) / LIVE_BLOCKS;
-  console.log(
-    `  peak RSS ${mib(medianOf(rssLive))} on a log leaving ${LIVE_BLOCKS.toLocaleString('en')} blocks live (median of ${RSS_RUNS}; ` +
-      `${perBlock.toFixed(0)} bytes per block over the bench log's, every one reported as a leak)   (/usr/bin/time -v node bin/valground.js LIVE.log)`,
-  );
+  for (const freed of [true, false]) {
+    const live = join(dir, freed ? 'live-then-freed.log' : 'live-leaked.log');
+    await generateLiveLog(live, LIVE_BLOCKS, freed);
+    const rssLive = rss(live);
+    const perBlock = ((medianOf(rssLive) - medianOf(rss1)) * 1024) / LIVE_BLOCKS;
+    console.log(
+      `  peak RSS ${mib(medianOf(rssLive))} with ${LIVE_BLOCKS.toLocaleString('en')} blocks live at once, ` +
+        (freed ? 'then freed (the analysis alone)' : 'never freed (each reported as a leak: facts and findings too)') +
+        ` — ${perBlock.toFixed(0)} bytes per block over the bench log's, median of ${RSS_RUNS}, max ${mib(Math.max(...rssLive))}   (/usr/bin/time -v node bin/valground.js LIVE.log)`,
+    );
+  }
 }

@@ -95,11 +95,12 @@ export async function generateLog(path: string, tests: number): Promise<Generate
 }
 
 /**
- * A log whose one test leaves `blocks` blocks live (SPEC §7: at most 200
- * bytes each): an init of a heap large enough, then as many allocations,
- * no free — every block a leak at the end.
+ * A log whose one test has `blocks` blocks live at once (SPEC §7: at most
+ * 200 bytes each): an init of a heap large enough, then as many
+ * allocations; then, with `freed`, as many frees (the analysis's own cost
+ * per live block), else none (every block a leak, reported at the end).
  */
-export async function generateLiveLog(path: string, blocks: number): Promise<GeneratedLog> {
+export async function generateLiveLog(path: string, blocks: number, freed = false): Promise<GeneratedLog> {
   const out = createWriteStream(path);
   let lines = 0;
   let bytes = 0;
@@ -111,6 +112,15 @@ export async function generateLiveLog(path: string, blocks: number): Promise<Gen
   for (let i = 0; i < blocks; i++) {
     chunk += formatRecordLine({ kind: 'alloc', size: 1 + (i % 48), address, site: SITES[i % SITES.length] }, EMULATOR_PREFIX) + '\n';
     address += 56;
+    lines++;
+    if (chunk.length > 1 << 16) {
+      bytes += Buffer.byteLength(chunk);
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  for (let i = freed ? blocks - 1 : -1; i >= 0; i--) {
+    chunk += formatRecordLine({ kind: 'free', address: base + 0x64 + 56 * i, site: 'src/main.c:99' }, EMULATOR_PREFIX) + '\n';
     lines++;
     if (chunk.length > 1 << 16) {
       bytes += Buffer.byteLength(chunk);
