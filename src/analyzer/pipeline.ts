@@ -6,12 +6,15 @@
  *   raw line ─ clean ─▶ harness ─▶ events ──────────────────────▶ tracker
  *                                    └ input ─ records (§2) ──────▶ tracker
  *
- * Hot path: most lines of a real log are one plain record (`seproxyhal:
- * printf: ==MP alloc;…`). Such a line's fixed fields are read in place and
- * only its free-text tail is searched for what needs the general path (ANSI
- * codes, a carriage return inside, a second record); the harness is only
- * asked which lane it belongs to. Same result as the general path, which a
- * property test checks.
+ * Hot paths: most lines of a real log are one plain record (`seproxyhal:
+ * printf: ==MP alloc;…`). Framed from a file or stream, such a line is read
+ * from its bytes (`lineBytes`, byte-front.ts) and a logger's line the
+ * harness calls quiet is skipped; given as a string (`line`), its fixed
+ * fields are read in place and only its free-text tail is searched for
+ * what needs the general path (ANSI codes, a carriage return inside, a
+ * second record). Either way the harness is only asked which lane the
+ * record belongs to. Same result as the general path, which property tests
+ * check.
  */
 import { createHarness, type Harness, type HarnessEvent, type HarnessName, type Lane } from '../harness/index.js';
 import { cleanLine, contentEnd, lineParts } from '../harness/clean.js';
