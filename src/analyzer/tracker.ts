@@ -41,7 +41,7 @@ export interface TrackerOptions {
 /**
  * The blocks of an open segment, live or freed (a freed one is kept to name
  * a double free): per slot its address, size, alloc line, site, the test
- * waiting for it (null: persistent) and, once freed, the free's site.
+ * waiting for it (NONE: persistent) and, once freed, the free's site, by number.
  */
 export type Blocks = BlockTable;
 
