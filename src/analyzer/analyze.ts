@@ -32,6 +32,7 @@ function framed(options: StreamOptions): { analyzer: Analyzer; framer: LineFrame
     maxLineBytes,
     onLine: (line, n) => analyzer.line(line, n),
     onCut: (n, dropped) => analyzer.lineCut(n, dropped, maxLineBytes),
+    onBytes: analyzer.readsBytes ? analyzer.lineBytes.bind(analyzer) : undefined,
   });
   return { analyzer, framer };
 }

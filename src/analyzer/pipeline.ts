@@ -6,12 +6,15 @@
  *   raw line ─ clean ─▶ harness ─▶ events ──────────────────────▶ tracker
  *                                    └ input ─ records (§2) ──────▶ tracker
  *
- * Hot path: most lines of a real log are one plain record (`seproxyhal:
- * printf: ==MP alloc;…`). Such a line's fixed fields are read in place and
- * only its free-text tail is searched for what needs the general path (ANSI
- * codes, a carriage return inside, a second record); the harness is only
- * asked which lane it belongs to. Same result as the general path, which a
- * property test checks.
+ * Hot paths: most lines of a real log are one plain record (`seproxyhal:
+ * printf: ==MP alloc;…`). Framed from a file or stream, such a line is read
+ * from its bytes (`lineBytes`, byte-front.ts) and a logger's line the
+ * harness calls quiet is skipped; given as a string (`line`), its fixed
+ * fields are read in place and only its free-text tail is searched for
+ * what needs the general path (ANSI codes, a carriage return inside, a
+ * second record). Either way the harness is only asked which lane the
+ * record belongs to. Same result as the general path, which property tests
+ * check.
  */
 import { createHarness, type Harness, type HarnessEvent, type HarnessName, type Lane } from '../harness/index.js';
 import { cleanLine, contentEnd, lineParts } from '../harness/clean.js';
@@ -21,6 +24,7 @@ import { SiteTable } from './sites.js';
 import { Tracker, type TrackerOptions } from './tracker.js';
 import type { LayoutChoice } from './layout.js';
 import { longLineMessage } from './frame.js';
+import { ByteFront, NO_RECORD, RECORD } from './byte-front.js';
 
 export interface AnalyzerOptions {
   /** Called once per test, in order, as soon as the test is final. */
@@ -37,6 +41,12 @@ export interface AnalyzerOptions {
   heapMaps?: boolean;
   /** Sees every record with its lane and current test (see `TrackerOptions.onRecord`). */
   onRecord?: TrackerOptions['onRecord'];
+  /**
+   * Read the usual lines from their bytes (`lineBytes`, byte-front.ts;
+   * default true). False: every line is a string and takes the general
+   * path — the same analysis, which the tests hold the two to.
+   */
+  byteFrontEnd?: boolean;
 }
 
 /** What sends a record line down the general path (searched in its free-text tail). */
@@ -55,20 +65,57 @@ export class Analyzer {
   /** Scratch for the record being handled (records are read in place). */
   private readonly fields: RecordFields = newRecordFields();
   private readonly harnessesSeen: HarnessName[] = [];
+  private readonly front: ByteFront | null;
   private lastLine = 0;
   private finished = false;
 
   constructor(options: AnalyzerOptions = {}) {
     this.harnessName = options.harness ?? 'auto';
     this.harness = createHarness(this.harnessName);
+    const sites = new SiteTable(options.root ?? null);
     this.tracker = new Tracker({
       onTest: options.onTest,
       timelinePoints: options.timelinePoints,
-      sites: new SiteTable(options.root ?? null),
+      sites,
       layout: options.layout,
       heapMaps: options.heapMaps,
       onRecord: options.onRecord,
     });
+    this.front = options.byteFrontEnd === false ? null : new ByteFront(sites);
+  }
+
+  /** Whether to give the framer `lineBytes` as its `onBytes` hook (see `byteFrontEnd`). */
+  get readsBytes(): boolean {
+    return this.front !== null;
+  }
+
+  /**
+   * The framer's `onBytes` hook: feeds one line from its bytes when it is a
+   * usual record line, or skips it when the harness says it cannot matter;
+   * returns false for every other line, which then comes to `line` as a
+   * string. Only while `readsBytes`.
+   */
+  lineBytes(buf: Buffer, start: number, end: number, lineNo: number): boolean {
+    const front = this.front!;
+    const what = front.read(buf, start, end);
+    if (what === RECORD) {
+      this.lastLine = lineNo;
+      const ev = this.events;
+      if (ev.length !== 0) ev.length = 0;
+      const lane = this.harness.recordLine(ev);
+      if (lane === null) {
+        this.general(buf.toString('utf8', start, end), lineNo);
+        return true;
+      }
+      for (let i = 0; i < ev.length; i++) this.tracker.event(ev[i], lineNo);
+      this.tracker.record(lane, front.fields, lineNo, front.site);
+      return true;
+    }
+    if (what === NO_RECORD && this.harness.quietBytes(buf, start, end)) {
+      this.lastLine = lineNo;
+      return true;
+    }
+    return false;
   }
 
   /** Feeds one raw line (without its newline). */
@@ -92,6 +139,11 @@ export class Analyzer {
         }
       }
     }
+    this.general(raw, lineNo);
+  }
+
+  /** The general path: the line cleaned, read by the harness, its records read from its input. */
+  private general(raw: string, lineNo: number): void {
     const clean = cleanLine(raw);
     if (clean === '') return;
     for (const part of lineParts(clean)) this.part(part, lineNo);

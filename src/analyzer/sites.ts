@@ -5,10 +5,13 @@
  * made relative to it here, once per distinct site.
  */
 import { copyString } from './intern.js';
+import { copyView, sameBytes } from './byte-view.js';
 import { addCensus, type SiteCensus } from './facts.js';
 
 /** One call site and what was counted on it. */
 export interface Site {
+  /** Its number in the table (block tables keep sites by number, see `byId`). */
+  readonly id: number;
   /** As printed in the log. */
   readonly raw: string;
   /** As reported: relative to the source root when under it. */
@@ -33,8 +36,22 @@ function relativizer(root: string | null): (site: string) => string {
 /** Direct-mapped cache of recent sites (a power of two). */
 const CACHE_SIZE = 1024;
 
+/** Cache slot of a site's bytes: its length, its last four bytes (line numbers) and four in its middle. */
+function byteSlot(v: DataView, start: number, end: number): number {
+  const len = end - start;
+  let h = Math.imul(len, 0x9e3779b1);
+  if (len >= 4) {
+    h = Math.imul(h ^ v.getUint32(end - 4, true), 0x01000193);
+    h = Math.imul(h ^ v.getUint32(start + ((len - 4) >> 1), true), 0x01000193);
+  } else {
+    for (let i = start; i < end; i++) h = Math.imul(h ^ v.getUint8(i), 0x01000193);
+  }
+  return (h ^ (h >>> 16)) & (CACHE_SIZE - 1);
+}
+
 export class SiteTable {
   private readonly byText = new Map<string, Site>();
+  private readonly byNumber: Site[] = [];
   private readonly relative: (site: string) => string;
   /**
    * The hot path's cache: a site is looked up twice per allocation (its
@@ -44,6 +61,15 @@ export class SiteTable {
    */
   private readonly cacheRaw: Array<string | null> = new Array<string | null>(CACHE_SIZE).fill(null);
   private readonly cacheSite: Array<Site | null> = new Array<Site | null>(CACHE_SIZE).fill(null);
+
+  /**
+   * The byte front end's cache: a site by its UTF-8 bytes, compared in
+   * place in the read buffer, so a site seen before costs no string at all.
+   * The front end adds only sites it found plain (no ANSI code, carriage
+   * return or marker), so a hit is plain too.
+   */
+  private readonly cacheBytes: Array<DataView | null> = new Array<DataView | null>(CACHE_SIZE).fill(null);
+  private readonly cacheByteSite: Array<Site | null> = new Array<Site | null>(CACHE_SIZE).fill(null);
 
   constructor(root: string | null = null) {
     this.relative = relativizer(root);
@@ -65,12 +91,35 @@ export class SiteTable {
     return site;
   }
 
+  /** The cached site whose bytes are `view[start, end)` (a view of the read buffer), or null (then see `addBytes`). */
+  cachedBytes(view: DataView, start: number, end: number): Site | null {
+    const h = byteSlot(view, start, end);
+    const key = this.cacheBytes[h];
+    const len = end - start;
+    return key !== null && key.byteLength === len && sameBytes(view, start, key, len) ? this.cacheByteSite[h] : null;
+  }
+
+  /**
+   * The site whose bytes are `buf[start, end)`, decoded as the framer
+   * decodes lines (UTF-8, invalid bytes → U+FFFD: the same site the string
+   * path finds), and cached by its bytes.
+   */
+  addBytes(buf: Buffer, view: DataView, start: number, end: number): Site {
+    const text = buf.toString('utf8', start, end);
+    const site = this.lookup(text, 0, text.length);
+    const h = byteSlot(view, start, end);
+    this.cacheBytes[h] = copyView(buf.subarray(start, end)); // a copy: the read buffer is reused
+    this.cacheByteSite[h] = site;
+    return site;
+  }
+
   private lookup(text: string, start: number, end: number): Site {
     const key = start === 0 && end === text.length ? text : text.slice(start, end);
     let s = this.byText.get(key);
     if (s === undefined) {
       const own = copyString(key);
       s = {
+        id: this.byNumber.length,
         raw: own,
         text: copyString(this.relative(own)),
         allocations: 0,
@@ -83,8 +132,14 @@ export class SiteTable {
         leaks: 0,
       };
       this.byText.set(own, s);
+      this.byNumber.push(s);
     }
     return s;
+  }
+
+  /** The site numbered `id`. */
+  byId(id: number): Site {
+    return this.byNumber[id];
   }
 
   /** A site given whole (a string already owned). */

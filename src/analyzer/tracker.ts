@@ -17,7 +17,7 @@ import { TimelineSampler } from './timeline.js';
 import { blankTest, type AnalysisFacts, type Block, type Diagnostic, type DiagnosticKind, type HeapUsage, type TestFacts } from './facts.js';
 import { PoolTracker } from './pools.js';
 import { LayoutModel, type LayoutChoice } from './layout.js';
-import { addressKey, keyAddress } from './address-key.js';
+import { BlockTable, NONE, small } from './block-table.js';
 
 export interface TrackerOptions {
   /** Called once per test, in order, as soon as the test is final. Its facts never change after. */
@@ -38,27 +38,20 @@ export interface TrackerOptions {
   onRecord?: (lane: Lane, record: RecordFields, line: number, test: TestFacts | null) => void;
 }
 
-/** A block of the open segment: live, or freed (kept to name a double free). */
-export interface LiveBlock {
-  /** Its address as `addressKey` gives it. */
-  key: number;
-  size: number;
-  /** Log line of the alloc. */
-  line: number;
-  site: Site;
-  test: TestState;
-  persistent: boolean;
-  /** Set once freed: the free's site. */
-  freeSite: Site | null;
-}
+/**
+ * The blocks of an open segment, live or freed (a freed one is kept to name
+ * a double free): per slot its address, size, alloc line, site, the test
+ * waiting for it (NONE: persistent) and, once freed, the free's site, by number.
+ */
+export type Blocks = BlockTable;
 
 export interface HeapState {
   lane: LaneState;
   /** null: the lane's default heap. */
   name: string | null;
   segment: Segment | null;
-  /** The last alloc of this heap if no other alloc/free followed it (census: temporary allocations). */
-  lastAlloc: LiveBlock | null;
+  /** The slot of this heap's last alloc if no other alloc/free followed it, else -1 (census: temporary allocations). */
+  lastAlloc: number;
   layout: LayoutModel | null;
 }
 
@@ -72,7 +65,7 @@ export interface Segment {
   /** The test current when the segment started. */
   owner: TestState;
   /** Blocks by address, live or freed: a freed one stays until its address is reused. */
-  blocks: Map<number, LiveBlock>;
+  blocks: Blocks;
   current: number;
   peak: number;
 }
@@ -95,6 +88,8 @@ interface Usage {
 }
 
 export interface TestState {
+  /** Its place in the tracker's list of tests (block tables keep tests by number). */
+  id: number;
   facts: TestFacts;
   lane: LaneState;
   /** Non-persistent blocks of this test still live. */
@@ -146,6 +141,8 @@ export class Tracker {
   /** Ended tests not yet handed out, in order. */
   private readonly queue: TestState[] = [];
   private readonly lanes = new Map<Lane, LaneState>();
+  /** Block tables of closed segments, emptied, for the next ones (no table is made per test). */
+  private readonly spareBlocks: Blocks[] = [];
   private lastLane: LaneState | null = null;
   private byName = new Map<string, TestState>();
   private session = 0;
@@ -247,6 +244,7 @@ export class Tracker {
     const facts: TestFacts = blankTest(null, 0, null, line);
     if (l.lane !== '') facts.lane = l.lane;
     const t: TestState = {
+      id: this.tests.length,
       facts,
       lane: l,
       liveBlocks: 0,
@@ -355,8 +353,12 @@ export class Tracker {
 
   // ── records ──────────────────────────────────────────────────────────
 
-  /** A record read from lane `laneId`'s output at log line `line` (fields read in place). */
-  record(laneId: Lane, r: RecordFields, line: number): void {
+  /**
+   * A record read from lane `laneId`'s output at log line `line` (fields
+   * read in place). `site`: its call site already interned (the byte front
+   * end's), else it is interned from the fields.
+   */
+  record(laneId: Lane, r: RecordFields, line: number, site: Site | null = null): void {
     this.recordsSeen = true;
     this.lastLine = line;
     const l = this.lane(laneId);
@@ -376,18 +378,18 @@ export class Tracker {
       case 'alloc':
       case 'persist':
         if (r.address === 0) return; // a NULL return is not a live block
-        this.alloc(l, r, line);
+        this.alloc(l, r, line, site ?? this.sites.intern(r.text, r.siteStart, r.siteEnd));
         break;
       case 'free':
         if (r.address === 0) return; // free(NULL) is legal and not logged by the SDK
-        this.free(l, r, line);
+        this.free(l, r, line, site);
         break;
       case 'resize':
         this.resize(l, r, line);
         break;
       case 'fail': {
         const t = this.active(l, line);
-        const f = { size: r.size, site: this.sites.intern(r.text, r.siteStart, r.siteEnd).text, line };
+        const f = { size: r.size, site: (site ?? this.sites.intern(r.text, r.siteStart, r.siteEnd)).text, line };
         t.facts.failedAllocations.push(r.heap === null ? f : { ...f, heap: r.heap });
         break;
       }
@@ -426,42 +428,47 @@ export class Tracker {
     const key = name ?? '';
     let h = l.heaps.get(key);
     if (h === undefined) {
-      h = { lane: l, name, segment: null, lastAlloc: null, layout: null };
+      h = { lane: l, name, segment: null, lastAlloc: -1, layout: null };
       l.heaps.set(key, h);
     }
     if (name === null) l.defaultHeap = h;
     return h;
   }
 
-  private alloc(l: LaneState, r: RecordFields, line: number): void {
+  private alloc(l: LaneState, r: RecordFields, line: number, site: Site): void {
     const t = this.active(l, line);
     const h = this.heap(l, r.heap);
     const seg = this.ensureSegment(h, t, line);
-    const k = addressKey(r.address);
-    const old = seg.blocks.get(k);
-    if (old !== undefined && old.freeSite === null) {
+    const b = seg.blocks;
+    let s = b.find(r);
+    if (s < 0) {
+      s = b.insert(r);
+    } else if (b.freeSite[s] === NONE) {
       // The allocator never hands out a live block: a free record was lost.
       this.diagnostic(
         line,
         'live-address',
-        `${r.kind} at ${formatAddress(r.address)}, still live since log line ${old.line} (a free not logged?): the old block is dropped`,
+        `${r.kind} at ${formatAddress(r.address)}, still live since log line ${b.line(s)} (a free not logged?): the old block is dropped`,
       );
-      this.release(seg, old);
+      this.release(seg, s);
     }
-    const site = this.sites.intern(r.text, r.siteStart, r.siteEnd);
     const persistent = r.kind === 'persist';
-    const block: LiveBlock = { key: k, size: r.size, line, site, test: t, persistent, freeSite: null };
-    seg.blocks.set(k, block);
+    b.setSize(s, r.size);
+    b.setLine(s, line);
+    b.site[s] = site.id;
+    b.test[s] = persistent ? NONE : t.id;
+    b.freeSite[s] = NONE;
+    b.live++;
     site.allocations++;
     site.bytes += r.size;
     if (r.size < site.minSize) site.minSize = r.size;
     if (r.size > site.maxSize) site.maxSize = r.size;
     if (++site.live > site.maxLive) site.maxLive = site.live;
-    h.lastAlloc = block;
-    if (persistent) t.facts.persistent.push(this.blockFacts(block, h));
+    h.lastAlloc = s;
+    if (persistent) t.facts.persistent.push(this.blockFacts(b, s, h));
     else t.liveBlocks++;
     const u = this.usage(t, h, seg);
-    h.layout?.alloc(block, u.facts);
+    h.layout?.alloc(s, u.facts);
     seg.current += r.size;
     if (seg.current > seg.peak) seg.peak = seg.current;
     u.facts.allocations++;
@@ -470,34 +477,36 @@ export class Tracker {
     if (h.name === null) t.sampler.add(line, seg.current);
   }
 
-  private free(l: LaneState, r: RecordFields, line: number): void {
+  private free(l: LaneState, r: RecordFields, line: number, freeSite: Site | null): void {
     const t = this.active(l, line);
     const h = this.heap(l, r.heap);
     const seg = this.ensureSegment(h, t, line);
     const u = this.usage(t, h, seg);
     this.notePeak(t, u, seg);
-    const block = seg.blocks.get(addressKey(r.address));
-    if (block !== undefined && block.freeSite === null) {
-      if (h.lastAlloc === block) block.site.temporary++;
-      h.lastAlloc = null;
-      if (!block.persistent && block.test !== t && block.test.ended) {
+    const b = seg.blocks;
+    const s = b.find(r);
+    if (s >= 0 && b.freeSite[s] === NONE) {
+      if (h.lastAlloc === s) this.sites.byId(b.site[s]).temporary++;
+      h.lastAlloc = -1;
+      const owner = b.test[s] === NONE ? null : this.tests[b.test[s]];
+      if (owner !== null && owner !== t && owner.ended) {
         // left live by its test and freed by another: carried (§4.2)
-        block.test.facts.carried.push({ ...this.blockFacts(block, h), freedBy: t.facts.name, freeLine: line });
+        owner.facts.carried.push({ ...this.blockFacts(b, s, h), freedBy: t.facts.name, freeLine: line });
       }
-      this.release(seg, block);
-      block.freeSite = this.sites.intern(r.text, r.siteStart, r.siteEnd);
+      this.release(seg, s);
+      b.freeSite[s] = (freeSite ?? this.sites.intern(r.text, r.siteStart, r.siteEnd)).id;
     } else {
-      h.lastAlloc = null;
-      const site = this.sites.intern(r.text, r.siteStart, r.siteEnd).text;
+      h.lastAlloc = -1;
+      const site = (freeSite ?? this.sites.intern(r.text, r.siteStart, r.siteEnd)).text;
       const e =
-        block !== undefined
+        s >= 0
           ? {
               kind: 'double-free' as const,
               address: r.address,
               site,
               line,
-              allocSite: block.site.text,
-              firstFreeSite: block.freeSite!.text,
+              allocSite: this.sites.byId(b.site[s]).text,
+              firstFreeSite: this.sites.byId(b.freeSite[s]).text,
             }
           : { kind: 'invalid-free' as const, address: r.address, site, line };
       t.facts.freeErrors.push(h.name === null ? e : { ...e, heap: h.name });
@@ -509,15 +518,16 @@ export class Tracker {
     const t = this.active(l, line);
     const h = this.heap(l, r.heap);
     const seg = this.ensureSegment(h, t, line);
-    const block = seg.blocks.get(addressKey(r.address));
-    if (block === undefined || block.freeSite !== null) {
+    const b = seg.blocks;
+    const s = b.find(r);
+    if (s < 0 || b.freeSite[s] !== NONE) {
       this.diagnostic(line, 'input', `resize of ${formatAddress(r.address)}, which is not live: ignored`);
       return;
     }
-    h.lastAlloc = null;
-    const grow = r.n3 - block.size;
+    h.lastAlloc = -1;
+    const grow = r.n3 - b.size(s);
     h.layout?.resize();
-    block.size = r.n3;
+    b.setSize(s, r.n3);
     seg.current += grow;
     if (seg.current > seg.peak) seg.peak = seg.current;
     const u = this.usage(t, h, seg);
@@ -525,14 +535,17 @@ export class Tracker {
     if (h.name === null) t.sampler.add(line, seg.current);
   }
 
-  /** Takes a live block's bytes off the segment without judging it (freed, or overwritten). */
-  private release(seg: Segment, block: LiveBlock): void {
-    seg.current -= block.size;
-    block.site.live--;
-    seg.heap.layout?.free(block);
-    if (!block.persistent) {
-      block.test.liveBlocks--;
-      if (block.test.ended && block.test.liveBlocks === 0) this.flush();
+  /** Takes slot `s`'s live block's bytes off the segment without judging it (freed, or overwritten). */
+  private release(seg: Segment, s: number): void {
+    const b = seg.blocks;
+    b.live--;
+    seg.current -= b.size(s);
+    this.sites.byId(b.site[s]).live--;
+    seg.heap.layout?.free(s);
+    const t = b.test[s] === NONE ? null : this.tests[b.test[s]];
+    if (t !== null) {
+      t.liveBlocks--;
+      if (t.ended && t.liveBlocks === 0) this.flush();
     }
   }
 
@@ -601,13 +614,13 @@ export class Tracker {
       heapSize,
       base,
       owner: t,
-      blocks: new Map(),
+      blocks: this.spareBlocks.pop() ?? new BlockTable(),
       current: 0,
       peak: 0,
     };
     h.segment = seg;
-    h.lastAlloc = null;
-    h.layout = LayoutModel.create(this.layoutChoice, base, heapSize);
+    h.lastAlloc = -1;
+    h.layout = LayoutModel.create(this.layoutChoice, base, heapSize, seg.blocks, this.sites);
     const u = this.usage(t, h, seg);
     this.notePeak(t, u, seg);
     if (h.name === null) t.sampler.add(line, 0);
@@ -631,19 +644,24 @@ export class Tracker {
     // An unnamed test may still be named by its result line: its blocks wait for that.
     const own = at !== null && at === seg.owner;
     const reclaimed = own && seg.owner.facts.name !== null;
-    // Each block leaves the map as its facts are made: the two never all live at once.
-    for (const [k, block] of seg.blocks) {
-      seg.blocks.delete(k);
-      if (block.freeSite !== null) continue;
-      block.site.live--;
-      if (block.persistent) continue;
-      const b = this.blockFacts(block, h);
-      if (reclaimed) block.test.facts.reclaimed.push(b);
-      else if (own) (block.test.pendingReclaim ??= []).push({ block: b, site: block.site });
-      else this.leak(block.test, b, block.site);
-      block.test.liveBlocks--;
+    const blocks = seg.blocks;
+    if (blocks.live > 0) {
+      for (let s = 0; s < blocks.count; s++) {
+        if (blocks.freeSite[s] !== NONE) continue;
+        const site = this.sites.byId(blocks.site[s]);
+        site.live--;
+        if (blocks.test[s] === NONE) continue; // persistent
+        const t = this.tests[blocks.test[s]];
+        const b = this.blockFacts(blocks, s, h);
+        if (reclaimed) t.facts.reclaimed.push(b);
+        else if (own) (t.pendingReclaim ??= []).push({ block: b, site });
+        else this.leak(t, b, site);
+        t.liveBlocks--;
+      }
     }
-    seg.blocks.clear();
+    h.layout = null;
+    blocks.reset();
+    if (this.spareBlocks.length < 4) this.spareBlocks.push(blocks);
     this.flush();
   }
 
@@ -652,8 +670,13 @@ export class Tracker {
     site.leaks++;
   }
 
-  private blockFacts(block: LiveBlock, h: HeapState): Block {
-    const b: Block = { address: keyAddress(block.key), size: block.size, site: block.site.text, line: block.line };
+  private blockFacts(blocks: Blocks, s: number, h: HeapState): Block {
+    const b: Block = {
+      address: small(blocks.address[s]),
+      size: blocks.size(s),
+      site: this.sites.byId(blocks.site[s]).text,
+      line: blocks.line(s),
+    };
     if (h.name !== null) b.heap = h.name;
     return b;
   }

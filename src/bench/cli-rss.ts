@@ -1,11 +1,10 @@
 /**
- * Child process of the benchmarks: runs the CLI exactly as `valground ARGS`
- * would, its output on the real stdout (so a slow reader slows it), then
- * prints its peak resident memory as JSON on stderr.
+ * Preloaded into a benchmarked Node process (`node --import
+ * dist/bench/cli-rss.js bin/valground.js …`): prints its peak resident
+ * memory as JSON on stderr as it exits — process.resourceUsage(), what
+ * `/usr/bin/time -v` calls "Maximum resident set size". The command itself
+ * runs as a user runs it.
  */
-import { main } from '../cli/main.js';
-
 process.on('exit', () => {
-  process.stderr.write(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }) + '\n');
+  process.stderr.write('\n' + JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }) + '\n');
 });
-process.exitCode = await main(process.argv.slice(2));

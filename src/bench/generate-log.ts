@@ -93,3 +93,45 @@ export async function generateLog(path: string, tests: number): Promise<Generate
   await once(out, 'finish');
   return { lines, bytes, tests };
 }
+
+/**
+ * A log whose one test has `blocks` blocks live at once (SPEC §7: at most
+ * 200 bytes each): an init of a heap large enough, then as many
+ * allocations; then, with `freed`, as many frees (the analysis's own cost
+ * per live block), else none (every block a leak, reported at the end).
+ */
+export async function generateLiveLog(path: string, blocks: number, freed = false): Promise<GeneratedLog> {
+  const out = createWriteStream(path);
+  let lines = 0;
+  let bytes = 0;
+  const base = 0xc0000000;
+  let chunk = '============================= test session starts ==============================\ncollecting ... collected 1 item\n';
+  chunk += `tests/test_live.py::test_many ${formatRecordLine({ kind: 'init', address: base, size: blocks * 64 + 4096 }, EMULATOR_PREFIX)}\n`;
+  lines += 3;
+  let address = base + 0x64;
+  for (let i = 0; i < blocks; i++) {
+    chunk += formatRecordLine({ kind: 'alloc', size: 1 + (i % 48), address, site: SITES[i % SITES.length] }, EMULATOR_PREFIX) + '\n';
+    address += 56;
+    lines++;
+    if (chunk.length > 1 << 16) {
+      bytes += Buffer.byteLength(chunk);
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  for (let i = freed ? blocks - 1 : -1; i >= 0; i--) {
+    chunk += formatRecordLine({ kind: 'free', address: base + 0x64 + 56 * i, site: 'src/main.c:99' }, EMULATOR_PREFIX) + '\n';
+    lines++;
+    if (chunk.length > 1 << 16) {
+      bytes += Buffer.byteLength(chunk);
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  chunk += 'PASSED [100%]\n============================== 1 passed in 1.00s ===============================\n';
+  lines += 2;
+  bytes += Buffer.byteLength(chunk);
+  out.end(chunk);
+  await once(out, 'finish');
+  return { lines, bytes, tests: 1 };
+}

@@ -48,7 +48,7 @@ let left = ${mb};
 const more = () => { while (left-- > 0) if (!process.stdout.write(b)) return process.stdout.once('drain', more); };
 more();`;
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI_RSS, 'run', '-q', '--', process.execPath, '-e', flood], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', CLI_RSS, BIN, 'run', '-q', '--', process.execPath, '-e', flood], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     p.stdout.on('data', () => {

@@ -125,6 +125,8 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
           analyzer.line(line, n);
         }
       : (line, n) => analyzer.line(line, n),
+    // --compat needs every line as text; otherwise the usual lines stay bytes
+    bytes: engine || !analyzer.readsBytes ? undefined : analyzer.lineBytes.bind(analyzer),
     cut: (n, dropped) => {
       if (engine) io.stderr.write(`valground --compat: line ${n}: ${longLineMessage(maxLineBytes, dropped)}\n`);
       analyzer.lineCut(n, dropped, maxLineBytes);

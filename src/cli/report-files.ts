@@ -58,12 +58,42 @@ export interface ReportDestination {
  */
 export function openDestination(path: string | null, stdout: Writable & { fd?: number }): ReportDestination {
   if (path !== null && !isOpenAs(path, stdout.fd)) return new ReportFile(path);
-  return {
-    write: (text) => {
-      if (text !== '') stdout.write(text);
-    },
-    commit: () => undefined,
-  };
+  return new StdoutDestination(stdout);
+}
+
+/**
+ * Standard output, a block at a time: what reporters say while a chunk of
+ * input is read goes out in one write at the next turn of the event loop
+ * (the reader yields after each chunk), so lines still appear as tests
+ * end. A write per test was a system call per test: 3,000 on the bench log,
+ * 3 % of the whole run.
+ */
+class StdoutDestination implements ReportDestination {
+  private chunks: string[] = [];
+  private scheduled = false;
+
+  constructor(private readonly stdout: Writable) {}
+
+  write(text: string): void {
+    if (text === '') return;
+    this.chunks.push(text);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  commit(): void {
+    this.flush();
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.chunks.length === 0) return;
+    const text = this.chunks.length === 1 ? this.chunks[0] : this.chunks.join('');
+    this.chunks = [];
+    this.stdout.write(text);
+  }
 }
 
 export class ReportFile implements ReportDestination {

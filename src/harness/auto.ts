@@ -9,7 +9,8 @@
 import { CtestAdapter } from './ctest.js';
 import { PytestAdapter } from './pytest.js';
 import { Runners } from './runners.js';
-import { MAIN_LANE, type Harness, type HarnessEvent, type HarnessName, type Lane } from './types.js';
+import { LoggerLines } from './logger-lines.js';
+import { MAIN_LANE, type Harness, type HarnessEvent, type HarnessName, type Lane, type LoggerLine } from './types.js';
 
 /** pytest's header: once a unit-test runner spoke, only this makes pytest the owner. */
 function sessionHeader(text: string): boolean {
@@ -22,6 +23,7 @@ export class AutoHarness implements Harness {
   private readonly runners = new Runners();
   private owner: PytestAdapter | CtestAdapter | null = null;
   private readonly scratch: HarnessEvent[] = [];
+  private readonly heads = new LoggerLines();
 
   get name(): HarnessName {
     return this.owner?.name ?? 'records';
@@ -56,6 +58,18 @@ export class AutoHarness implements Harness {
     if (owner === this.ctest) return this.ctest.recordLine(out);
     this.activity(MAIN_LANE, out);
     return MAIN_LANE;
+  }
+
+  /** As `line` would read it: the owner alone, or CTest, pytest (while it listens) and the runners. */
+  quiet(line: LoggerLine): boolean {
+    if (this.owner !== null) return this.owner.quiet(line);
+    // a logger's line is no session header: pytest listens only while no runner spoke
+    return this.ctest.quiet(line) && (this.runners.any || this.pytest.quiet(line)) && this.runners.quiet(line);
+  }
+
+  quietBytes(buf: Uint8Array, start: number, end: number): boolean {
+    const line = this.heads.read(buf, start, end);
+    return line !== null && this.quiet(line);
   }
 
   activity(lane: Lane, out: HarnessEvent[]): void {

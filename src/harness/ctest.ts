@@ -14,7 +14,7 @@
  *   status line's outcome.
  */
 import { Runners } from './runners.js';
-import { MAIN_LANE, type Adapter, type HarnessEvent, type HarnessName, type Lane, type Outcome } from './types.js';
+import { MAIN_LANE, type Adapter, type HarnessEvent, type HarnessName, type Lane, type LoggerLine, type Outcome } from './types.js';
 
 const START = /^\s*Start\s+(\d+): (.+)$/;
 const STATUS = /^\s*\d+\/\d+ Test\s+#(\d+): (.+?) \.*\s*(?:\*\*\*)?(Passed|Failed|Skipped|Not Run|Timeout|Exception)\b/;
@@ -190,6 +190,16 @@ export class CtestAdapter implements Adapter {
           break;
       }
     }
+  }
+
+  /**
+   * A logger's line starts with a letter: no `N: ` prefix, status, `Start`
+   * or header line. It goes to the test whose output is unprefixed, if any,
+   * whose runners then decide.
+   */
+  quiet(line: LoggerLine): boolean {
+    const owner = this.unprefixedOwner();
+    return owner === null || owner.runners.quiet(line);
   }
 
   /** The lane a line holding only a record belongs to (no prefix: see `unprefixedOwner`). */

@@ -23,7 +23,7 @@
  * outcome, so a result character past the last test starts nothing.
  */
 import { EMULATOR_PREFIX, MARKER } from '../protocol/records.js';
-import { MAIN_LANE, type Adapter, type HarnessEvent, type Lane, type Outcome } from './types.js';
+import { MAIN_LANE, type Adapter, type HarnessEvent, type Lane, type LoggerLine, type Outcome } from './types.js';
 
 const LANE = MAIN_LANE;
 
@@ -303,6 +303,34 @@ export class PytestAdapter implements Adapter {
     if (this.loggers.size >= MAX_LOGGERS) return;
     const m = LOGGER.exec(head);
     if (m !== null) this.loggers.add(m[1]);
+  }
+
+  /**
+   * A logger's line is no node id (no `::` after a path), module line,
+   * section, tally or `collected` line; it may be a result run or an
+   * outcome word glued to output (`.apdu: …`, `PASSEDapdu: …`), and it
+   * teaches its name as a logger the first time. Emulator output is never
+   * structure (see pytestTokens).
+   */
+  quiet(line: LoggerLine): boolean {
+    const name = line.name;
+    if (line.logger && this.loggers.size < MAX_LOGGERS && !this.loggers.has(name)) return false;
+    // By first letter, not regular expression (this runs for every logger line): a result
+    // character (F E s x X) or an outcome word's first (P F S X E) may be glued output.
+    switch (name.charCodeAt(0)) {
+      case 0x73 /* s */:
+        return name.startsWith('seproxyhal');
+      case 0x50 /* P */:
+        return !name.startsWith('PASSED');
+      case 0x53 /* S */:
+        return !name.startsWith('SKIPPED');
+      case 0x46 /* F */:
+      case 0x45 /* E */:
+      case 0x78 /* x */:
+      case 0x58 /* X */:
+        return false;
+    }
+    return true;
   }
 
   activity(_lane: Lane, out: HarnessEvent[]): void {

@@ -9,6 +9,9 @@ export class RecordsAdapter implements Adapter {
   line(text: string, _lineNo: number, out: HarnessEvent[]): void {
     out.push({ type: 'input', lane: MAIN_LANE, text });
   }
+  quiet(): boolean {
+    return true;
+  }
   activity(): void {}
   end(): void {}
   seen(): [] {

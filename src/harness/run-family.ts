@@ -139,6 +139,11 @@ export class RunFamilyAdapter implements Adapter {
     this.flavor ??= flavor;
   }
 
+  /** Its lines start with `[`, a logger's with a letter. */
+  quiet(): boolean {
+    return true;
+  }
+
   activity(): void {}
 
   end(): void {}

@@ -9,7 +9,7 @@ import { MARKER } from '../protocol/records.js';
 import { RunFamilyAdapter } from './run-family.js';
 import { TapAdapter } from './tap.js';
 import { UnityAdapter } from './unity.js';
-import { MAIN_LANE, type Adapter, type HarnessEvent, type HarnessName, type Lane } from './types.js';
+import { MAIN_LANE, type Adapter, type HarnessEvent, type HarnessName, type Lane, type LoggerLine } from './types.js';
 
 /** Whether an adapter read structure in the line (it pushed more than the line's input). */
 function structural(events: readonly HarnessEvent[]): boolean {
@@ -46,6 +46,12 @@ export class Runners {
   /** Whether any runner's structure was seen (a CTest test with none is a test of its own). */
   get any(): boolean {
     return this.order.length > 0;
+  }
+
+  /** Every runner reads the line (none finds structure in it): quiet when each says so. */
+  quiet(line: LoggerLine): boolean {
+    for (const a of this.adapters) if (!a.quiet(line)) return false;
+    return true;
   }
 
   activity(lane: Lane, out: HarnessEvent[]): void {

@@ -1,10 +1,12 @@
 /** `--harness NAME`: one adapter alone owns the boundaries (for logs where a line could be misread). */
-import { MAIN_LANE, type Adapter, type Harness, type HarnessEvent, type HarnessName, type Lane } from './types.js';
+import { LoggerLines } from './logger-lines.js';
+import { MAIN_LANE, type Adapter, type Harness, type HarnessEvent, type HarnessName, type Lane, type LoggerLine } from './types.js';
 
 /** An adapter whose output may come in lanes (CTest) says where a record line belongs. */
 type LaneAdapter = Adapter & { recordLine?(out: HarnessEvent[]): Lane };
 
 export class SingleHarness implements Harness {
+  private readonly heads = new LoggerLines();
   constructor(private readonly adapter: LaneAdapter) {}
   get name(): HarnessName {
     return this.adapter.name;
@@ -19,6 +21,13 @@ export class SingleHarness implements Harness {
     if (this.adapter.recordLine !== undefined) return this.adapter.recordLine(out);
     this.adapter.activity(MAIN_LANE, out);
     return MAIN_LANE;
+  }
+  quiet(line: LoggerLine): boolean {
+    return this.adapter.quiet(line);
+  }
+  quietBytes(buf: Uint8Array, start: number, end: number): boolean {
+    const line = this.heads.read(buf, start, end);
+    return line !== null && this.adapter.quiet(line);
   }
   end(out: HarnessEvent[]): void {
     this.adapter.end(out);

@@ -158,6 +158,11 @@ export class TapAdapter implements Adapter {
     this.active = false;
   }
 
+  /** `NAME:` is no result (`ok`/`not ok` and a space), plan, comment, version or bail-out; inside YAML only `...` counts. */
+  quiet(): boolean {
+    return true;
+  }
+
   activity(): void {
     this.active = true;
   }

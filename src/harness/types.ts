@@ -6,6 +6,9 @@
  * `input`, where the analyzer looks for memory records. Adapters are pure
  * state machines: no I/O, no clock, the same events for the same lines.
  */
+import type { LoggerLine } from './logger-lines.js';
+
+export type { LoggerLine } from './logger-lines.js';
 
 export type Outcome = 'passed' | 'failed' | 'skipped' | 'xfail' | 'xpass' | 'error';
 
@@ -52,6 +55,12 @@ export type HarnessEvent =
 
 /** One runner's reader. */
 export interface Adapter {
+  /**
+   * Whether the logger line `line` (see logger-lines.ts), holding no record,
+   * would be plain output now: `line` would push only its input and change
+   * nothing. The analyzer then skips it unread; false is always safe.
+   */
+  quiet(line: LoggerLine): boolean;
   readonly name: HarnessName;
   /**
    * One line (ANSI codes, trailing white space and carriage returns already
@@ -82,4 +91,11 @@ export interface Harness extends Adapter {
    * through `line` (the harness reads such lines itself).
    */
   recordLine(out: HarnessEvent[]): Lane | null;
+  /**
+   * Whether the line `buf[start, end)` — holding no record, no SDK error
+   * text, no ANSI code and no carriage return before its end, as the
+   * analyzer checked — can be skipped unread: a logger's line (`apdu: …`)
+   * that no adapter listening now would read as structure or learn from.
+   */
+  quietBytes(buf: Uint8Array, start: number, end: number): boolean;
 }

@@ -7,7 +7,8 @@
  * The summary (`-----`, `N Tests M Failures K Ignored`, `OK`/`FAIL`) closes
  * the run; a result line after it starts another run.
  */
-import { MAIN_LANE, type Adapter, type HarnessEvent, type Outcome } from './types.js';
+import { holdsAscii } from './logger-lines.js';
+import { MAIN_LANE, type Adapter, type HarnessEvent, type LoggerLine, type Outcome } from './types.js';
 
 const RESULT = /^(.+?):(\d+):([^:]+):(PASS|FAIL|IGNORE)(?::.*)?$/;
 const TALLY = /^\d+ Tests \d+ Failures \d+ Ignored$/;
@@ -45,6 +46,11 @@ export class UnityAdapter implements Adapter {
       out.push({ type: 'test-end', lane: MAIN_LANE, outcome: null });
     }
     out.push({ type: 'input', lane: MAIN_LANE, text });
+  }
+
+  /** A result line may start like a logger's (`FILE:LINE:NAME:PASS`): quiet only without a verdict in it. */
+  quiet(line: LoggerLine): boolean {
+    return !holdsAscii(line.buf, line.start, line.end, ':PASS') && !holdsAscii(line.buf, line.start, line.end, ':FAIL') && !holdsAscii(line.buf, line.start, line.end, ':IGNORE');
   }
 
   activity(): void {}

@@ -140,8 +140,8 @@ export type MemRecord =
 /** Kinds the reference script reads; every other one is an extension it crashes on. */
 export const REFERENCE_KINDS: ReadonlySet<RecordKind> = new Set(['init', 'alloc', 'persist', 'free']);
 
-type FieldType = 'number' | 'address' | 'what';
-interface KindGrammar {
+export type FieldType = 'number' | 'address' | 'what';
+export interface KindGrammar {
   /** `@NAME`: 'none' (test), 'optional' (heap records), 'required' (pool records). */
   qualifier: 'none' | 'optional' | 'required';
   /** Fixed fields, in order, named as in the record objects. */
@@ -255,8 +255,8 @@ export function formatRecordLine(r: MemRecord, prefix = ''): string {
 
 const DECIMAL = /^[0-9]+$/;
 
-/** Value of each ASCII hex digit, 16 for any other character. */
-const HEX_DIGIT = new Uint8Array(128).fill(16);
+/** Value of each ASCII hex digit, 16 for any other character (the byte reader uses it too). */
+export const HEX_DIGIT = new Uint8Array(128).fill(16);
 for (let i = 0; i < 10; i++) HEX_DIGIT[0x30 + i] = i;
 for (let i = 0; i < 6; i++) HEX_DIGIT[0x41 + i] = HEX_DIGIT[0x61 + i] = 10 + i;
 
@@ -464,6 +464,23 @@ function fieldWords(kind: RecordKind, name: string): string {
   return kind === 'init' ? `heap ${words}` : words;
 }
 
+/** Where `RecordFields` keeps each numeric field of the table (both readers store by it). */
+export type NumberSlot = 'size' | 'address' | 'n2' | 'n3';
+export const FIELD_SLOTS: Readonly<Record<string, NumberSlot>> = {
+  size: 'size',
+  blockSize: 'size',
+  address: 'address',
+  oldSize: 'n2',
+  count: 'n2',
+  blocks: 'n2',
+  newSize: 'n3',
+};
+
+/** Stores a numeric field of the table, by its name, where `RecordFields` keeps it. */
+export function setNumberField(out: RecordFields, name: string, n: number): void {
+  out[FIELD_SLOTS[name]] = n;
+}
+
 /**
  * Reads the record in `text[start, end)` (what follows the marker, trailing
  * white space excluded) into `out`. Returns null, or a message saying what
@@ -511,23 +528,7 @@ export function readRecord(text: string, start: number, end: number, out: Record
     const n = readNumberAt(text, from, to, type === 'address');
     if (n === undefined) return `bad ${fieldWords(kind, name)} ${quoted(text, from, to)}`;
     if (n === TOO_LARGE) return `${fieldWords(kind, name)} ${quoted(text, from, to)} is too large to hold exactly (above 2^53 − 1)`;
-    switch (name) {
-      case 'size':
-      case 'blockSize':
-        out.size = n;
-        break;
-      case 'address':
-        out.address = n;
-        break;
-      case 'oldSize':
-      case 'count':
-      case 'blocks':
-        out.n2 = n;
-        break;
-      case 'newSize':
-        out.n3 = n;
-        break;
-    }
+    setNumberField(out, name, n);
   }
   if (g.tail === 'none') {
     if (found > nFields) return `${kind} record has extra fields`;

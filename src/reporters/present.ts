@@ -229,27 +229,36 @@ export function findingSite(f: Finding): string | null {
  * "1 double free"]`, from its error findings (in the judge's order).
  */
 export function problemPhrases(j: JudgedTest): string[] {
-  const errors = j.findings.filter((f) => f.severity === 'error');
+  // One pass, counting: a test may have a million leaks (no array of them is made).
+  const counts = new Map<FindingKind, number>();
+  let leakBytes = 0;
+  const limits: Finding[] = [];
+  for (const f of j.findings) {
+    if (f.severity !== 'error') continue;
+    counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
+    if (f.kind === 'leak' || f.kind === 'pool-leak') leakBytes += f.block!.size;
+    else if (f.kind === 'usage' || f.kind === 'headroom' || f.kind === 'regression') limits.push(f);
+  }
+  const count = (kind: FindingKind) => counts.get(kind) ?? 0;
   const out: string[] = [];
-  const count = (kind: FindingKind) => errors.filter((f) => f.kind === kind);
-  const leaks = [...count('leak'), ...count('pool-leak')];
-  if (leaks.length > 0) out.push(`${plural(leaks.length, 'leak')} (${bytes(leaks.reduce((s, f) => s + f.block!.size, 0))})`);
-  const doubles = count('double-free').length;
+  const leaks = count('leak') + count('pool-leak');
+  if (leaks > 0) out.push(`${plural(leaks, 'leak')} (${bytes(leakBytes)})`);
+  const doubles = count('double-free');
   if (doubles > 0) out.push(plural(doubles, 'double free', 'double frees'));
-  const invalid = count('invalid-free').length;
+  const invalid = count('invalid-free');
   if (invalid > 0) out.push(plural(invalid, 'invalid free', 'invalid frees'));
-  const corruption = count('corruption').length;
+  const corruption = count('corruption');
   if (corruption > 0) out.push(plural(corruption, 'heap corruption', 'heap corruptions'));
-  const reclaimed = count('reclaimed').length;
+  const reclaimed = count('reclaimed');
   if (reclaimed > 0) out.push(`${plural(reclaimed, 'block')} reclaimed by a heap reset`);
-  const persistent = count('persistent').length;
+  const persistent = count('persistent');
   if (persistent > 0) out.push(plural(persistent, 'persistent block'));
-  const carried = count('carried').length;
+  const carried = count('carried');
   if (carried > 0) out.push(`${plural(carried, 'block')} carried into another test`);
-  const failed = count('failed-alloc').length;
+  const failed = count('failed-alloc');
   if (failed > 0) out.push(plural(failed, 'failed allocation'));
-  for (const f of count('usage')) out.push(`heap ${f.limit!.value.toFixed(1)}% full (limit ${f.limit!.limit}%)`);
-  for (const f of [...count('headroom'), ...count('regression')]) out.push(describeFinding(f));
+  for (const f of limits) if (f.kind === 'usage') out.push(`heap ${f.limit!.value.toFixed(1)}% full (limit ${f.limit!.limit}%)`);
+  for (const kind of ['headroom', 'regression'] as const) for (const f of limits) if (f.kind === kind) out.push(describeFinding(f));
   return out;
 }
 

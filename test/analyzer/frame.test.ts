@@ -103,7 +103,7 @@ describe('LineFramer', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }), fc.integer({ min: 4, max: 50 }), (text, max) => {
         const bytes = enc(text);
-        fc.pre(bytes.length > max);
+        fc.pre(bytes.length > max && !text.includes('\uFFFD')); // a U+FFFD of the text's own is no half character
         const { lines, cuts } = frame([bytes], max);
         const kept = lines[0][0];
         expect(text.startsWith(kept)).toBe(true);
