@@ -3,9 +3,12 @@
  *
  * Everything the page shows is decided here, upstream of the page: a test's
  * status, each item's severity and the reasons a test fails come from the
- * judge, never re-derived in the browser. Only from-report.ts knows the
- * analyzer's types; the page builder, the packer and the client read this.
+ * judge, never re-derived in the browser. Only from-report.ts maps the
+ * analyzer's types (the layout figures it shares as they are); the page
+ * builder, the packer and the client read this.
  */
+
+import type { Layout } from '../../analyzer/facts.js';
 
 /** How an item counts under the policy: fails the run, warns, informs, or matched a suppression rule. */
 export type Severity = 'error' | 'warning' | 'info' | 'suppressed';
@@ -61,18 +64,8 @@ export interface Timeline {
   points: TimelinePoint[];
 }
 
-/** What the percent hides, at the moment of the test's peak (SPEC §4.5). */
-export interface Layout {
-  allocatedBytes: number;
-  overheadBytes: number;
-  freeBytes: number;
-  freeBlocks: number;
-  largestFree: number;
-  /** 1 − √(Σ free²) / Σ free; 0 when nothing is free. */
-  fragmentation: number;
-  /** The largest request that would still have succeeded. */
-  headroom: number;
-}
+/** What the percent hides, at the moment of the test's peak (SPEC §4.5): the analyzer's own facts, shown as they are. */
+export type { Layout };
 
 export type ChunkKind = 'header' | 'used' | 'free';
 
