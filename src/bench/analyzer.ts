@@ -5,7 +5,7 @@
  * given), peak RSS on that log, on one twice as long (flat: it must not
  * grow with the log) and on one leaving a million blocks live.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { generateLiveLog, generateLog, type GeneratedLog } from './generate-log.js';
@@ -21,7 +21,22 @@ function referenceCommand(log: string): Command | string {
   if (path === undefined || path === '') return 'set VALGROUND_REFERENCE=/path/to/valground.py (the reference is not in the repository) to time it alongside';
   if (!existsSync(path)) return `VALGROUND_REFERENCE=${path}: no such file`;
   if (spawnSync('python3', ['--version'], { stdio: 'ignore' }).status !== 0) return 'python3 is not on PATH';
-  return { label: `python3 ${path} < LOG`, file: 'python3', args: [path], stdin: log };
+  const command: Command = { label: `python3 ${path} < LOG`, file: 'python3', args: [path], stdin: log };
+  // A script that stops on a traceback would be timed reading part of the log: say so instead of a figure.
+  const failure = traceback(command);
+  return failure === null ? command : `${path} stopped on this log (${failure}): no figure`;
+}
+
+/** The last line of a Python traceback on the command's standard error, or null when it ran through. */
+function traceback(c: Command): string | null {
+  const fd = openSync(c.stdin!, 'r');
+  try {
+    const r = spawnSync(c.file, c.args, { stdio: [fd, 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (!r.stderr.includes('Traceback (most recent call last)')) return null;
+    return r.stderr.trim().split('\n').pop() ?? 'a traceback';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function rate(log: GeneratedLog, ms: number): string {
