@@ -8,7 +8,7 @@
  * builder, the packer and the client read this.
  */
 
-import type { Layout } from '../../analyzer/facts.js';
+import type { Layout, SiteCensus, Timeline, TimelinePoint } from '../../analyzer/facts.js';
 
 /** How an item counts under the policy: fails the run, warns, informs, or matched a suppression rule. */
 export type Severity = 'error' | 'warning' | 'info' | 'suppressed';
@@ -52,20 +52,8 @@ export interface Item {
   heap?: string;
 }
 
-export interface TimelinePoint {
-  line: number;
-  live: number;
-}
-
-export interface Timeline {
-  /** Heap size ceiling, or null when unknown. */
-  heapSize: number | null;
-  /** Live bytes after a log line, in log order (bounded upstream). */
-  points: TimelinePoint[];
-}
-
-/** What the percent hides, at the moment of the test's peak (SPEC §4.5): the analyzer's own facts, shown as they are. */
-export type { Layout };
+/** A test's live bytes over time, and the layout at its peak (SPEC §4.5): the analyzer's own facts, shown as they are. */
+export type { Layout, Timeline, TimelinePoint };
 
 export type ChunkKind = 'header' | 'used' | 'free';
 
@@ -166,19 +154,8 @@ export interface LeakSite {
   tests: Array<string | null>;
 }
 
-/** The allocation census of one call site over the run (SPEC §4.4). */
-export interface CensusSite {
-  site: string;
-  allocations: number;
-  bytes: number;
-  minSize: number;
-  maxSize: number;
-  /** Most blocks from this site live at once. */
-  maxLive: number;
-  /** Blocks freed by the very next record on their heap. */
-  temporary: number;
-  leaks: number;
-}
+/** The allocation census of one call site over the run (SPEC §4.4), as the analyzer counts it. */
+export type CensusSite = SiteCensus;
 
 /** A fixed-size pool over the run (SPEC §4.1). */
 export interface RunPool {
