@@ -6,9 +6,7 @@
  * not a memory problem. Pure: reading the file is the CLI's job.
  */
 import type { Regression } from './types.js';
-
-/** Name under which activity outside any test is compared and listed. */
-const OUTSIDE = '(outside any test)';
+import { OUTSIDE_ANY_TEST as OUTSIDE } from './words.js';
 
 export interface Baseline {
   /** Peak bytes per test name; null = activity outside any named test. */
@@ -59,11 +57,9 @@ export function parseMaxGrowth(text: string): number | undefined {
 
 /** The whole comparison at once: regressions (one per name, highest peak), new and gone tests. */
 export function compareBaseline(
-  peaks: ReadonlyMap<string | null, number>,
+  baseline: Baseline,
   tests: Iterable<{ name: string | null; peakBytes: number }>,
-  maxGrowth: number,
 ): { regressions: Regression[]; added: string[]; removed: string[] } {
-  const baseline: Baseline = { peaks, maxGrowth };
   const current = peaksByName(tests);
   const regressions: Regression[] = [];
   for (const [name, peak] of current) {

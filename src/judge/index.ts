@@ -5,6 +5,7 @@ export { defaultPolicy, parseFailOn, policyFrom, PolicyError, DEFAULT_FAIL_ON, F
 export { parseSuppressions, compileRules, SuppressionSyntaxError, type SuppressionRule, type SuppressionKind } from './suppressions.js';
 export { peaksByName, regressionOf, baselineChanges, compareBaseline, growthPercent, parseMaxGrowth, type Baseline } from './baseline.js';
 export { compileGlob } from './glob.js';
+export { OUTSIDE_ANY_TEST, plural } from './words.js';
 
 import type { AnalysisFacts } from '../analyzer/facts.js';
 import { judgeContext, judgeRun } from './judge.js';

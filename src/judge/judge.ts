@@ -5,9 +5,10 @@
  * and the final report both come from `judgeTest`, so they always agree.
  * Facts are never changed; a judged test points at its facts.
  */
-import type { AnalysisFacts, Block, FreeError, TestFacts } from '../analyzer/facts.js';
+import type { AnalysisFacts, Block, Diagnostic, FreeError, TestFacts } from '../analyzer/facts.js';
 import { compareBaseline, regressionOf, type Baseline } from './baseline.js';
 import { defaultPolicy } from './policy.js';
+import { plural } from './words.js';
 import { compileRules, firstMatch, type CompiledRule, type SuppressionRule } from './suppressions.js';
 import type {
   FailOn,
@@ -102,10 +103,6 @@ export function judgeTest(t: TestFacts, ctx: JudgeContext): JudgedTest {
   return { facts: t, findings, ok: errors === 0, status };
 }
 
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** Totals under the policy: what was suppressed is counted apart, not as a problem. */
 function totalsOf(facts: AnalysisFacts, tests: readonly JudgedTest[]): Totals {
   const totals: Totals = {
@@ -177,7 +174,12 @@ export function leakSitesOf(tests: readonly JudgedTest[]): LeakSite[] {
 
 function suppressionCounts(ctx: JudgeContext, tests: readonly JudgedTest[]): SuppressionCount[] {
   const counts = ctx.suppressions.map((r) => ({ pattern: r.pattern, kind: r.kind, count: 0 }));
-  const at = new Map(ctx.suppressions.map((r, i) => [`${r.kind}:${r.pattern}`, i] as const));
+  // A rule given twice: the first one gets the items, as firstMatch gives them.
+  const at = new Map<string, number>();
+  ctx.suppressions.forEach((r, i) => {
+    const key = `${r.kind}:${r.pattern}`;
+    if (!at.has(key)) at.set(key, i);
+  });
   for (const j of tests) {
     for (const f of j.findings) {
       if (f.suppressedBy === undefined) continue;
@@ -189,7 +191,13 @@ function suppressionCounts(ctx: JudgeContext, tests: readonly JudgedTest[]): Sup
 }
 
 /** The run's verdict from its judged tests. */
-function verdictOf(facts: AnalysisFacts, tests: readonly JudgedTest[], regressions: readonly Regression[], policy: Policy): Verdict {
+function verdictOf(
+  facts: AnalysisFacts,
+  tests: readonly JudgedTest[],
+  regressions: readonly Regression[],
+  diagnostics: readonly Diagnostic[],
+  policy: Policy,
+): Verdict {
   const reasons: string[] = [];
   const notes: string[] = [];
   // baseline regressions are counted apart, below
@@ -202,7 +210,6 @@ function verdictOf(facts: AnalysisFacts, tests: readonly JudgedTest[], regressio
   if (facts.unreadRecords > 0) notes.push(`${plural(facts.unreadRecords, 'record')} could not be read: the results are incomplete`);
   if (!facts.complete) notes.push('the input ended early (interrupted): the results cover what was read');
   let exitCode: 0 | 1 | 2 = reasons.length > 0 ? 1 : 0;
-  const diagnostics = facts.diagnostics.filter((d) => d.kind !== 'no-profiling');
   if (policy.strict && diagnostics.length > 0) {
     reasons.push(`${plural(diagnostics.length, 'diagnostic')} in the input (--strict)`);
     exitCode = 2;
@@ -218,6 +225,7 @@ export function judgeRun(facts: AnalysisFacts, ctx: JudgeContext, judged: Iterab
   const known = new Map<TestFacts, JudgedTest>();
   for (const j of judged) known.set(j.facts, j);
   const tests = facts.tests.map((t) => known.get(t) ?? judgeTest(t, ctx));
+  const diagnostics = facts.diagnostics.filter((d) => d.kind !== 'no-profiling');
   const report: JudgedReport = {
     facts,
     tests,
@@ -225,11 +233,14 @@ export function judgeRun(facts: AnalysisFacts, ctx: JudgeContext, judged: Iterab
     leakSites: leakSitesOf(tests),
     verdict: { ok: true, exitCode: 0, reasons: [], notes: [] },
     policy: ctx.policy,
+    diagnostics,
+    diagnosticSeverity: ctx.policy.strict ? 'error' : 'warning',
+    noData: facts.recordsSeen ? null : ctx.policy.failOn.has('no-data') ? 'error' : 'warning',
   };
   let regressions: Regression[] = [];
   if (ctx.baseline !== null) {
     // one line per name (a name run twice keeps its highest peak)
-    const c = compareBaseline(ctx.baseline.peaks, tests.map((t) => t.facts), ctx.baseline.maxGrowth);
+    const c = compareBaseline(ctx.baseline, tests.map((t) => t.facts));
     regressions = c.regressions;
     report.regressions = regressions;
     report.baselineChanges = { added: c.added, removed: c.removed };
@@ -238,6 +249,6 @@ export function judgeRun(facts: AnalysisFacts, ctx: JudgeContext, judged: Iterab
     report.regressions = regressions;
   }
   if (ctx.suppressions.length > 0) report.suppressionCounts = suppressionCounts(ctx, tests);
-  report.verdict = verdictOf(facts, tests, regressions, ctx.policy);
+  report.verdict = verdictOf(facts, tests, regressions, diagnostics, ctx.policy);
   return report;
 }

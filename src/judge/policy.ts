@@ -2,18 +2,9 @@
  * The policy: what fails a run (SPEC §4). Leaks, free errors and corruption
  * fail by default; `--fail-on` adds more.
  */
-import type { FailOn, Policy } from './types.js';
+import { FAIL_ON_KINDS, type FailOn, type Policy } from './types.js';
 
-export const FAIL_ON_KINDS: readonly FailOn[] = [
-  'leak',
-  'free-error',
-  'corruption',
-  'reclaimed',
-  'persistent',
-  'carried',
-  'failed-alloc',
-  'no-data',
-];
+export { FAIL_ON_KINDS };
 
 export const DEFAULT_FAIL_ON: readonly FailOn[] = ['leak', 'free-error', 'corruption'];
 

@@ -8,21 +8,15 @@ import type {
   Block,
   CarriedBlock,
   Corruption,
+  Diagnostic,
   FailedAllocation,
   FreeError,
   TestFacts,
 } from '../analyzer/facts.js';
 
-/** Something the policy can fail on. */
-export type FailOn =
-  | 'leak'
-  | 'free-error'
-  | 'corruption'
-  | 'reclaimed'
-  | 'persistent'
-  | 'carried'
-  | 'failed-alloc'
-  | 'no-data';
+/** What the policy can fail on (`--fail-on KIND`), in the order help lists them. */
+export const FAIL_ON_KINDS = ['leak', 'free-error', 'corruption', 'reclaimed', 'persistent', 'carried', 'failed-alloc', 'no-data'] as const;
+export type FailOn = (typeof FAIL_ON_KINDS)[number];
 
 export interface Policy {
   failOn: ReadonlySet<FailOn>;
@@ -147,6 +141,15 @@ export interface JudgedReport {
   leakSites: LeakSite[];
   verdict: Verdict;
   policy: Policy;
+  /**
+   * The input's diagnostics, as every reporter lists them: without the
+   * no-profiling marker, which `noData` speaks for.
+   */
+  diagnostics: readonly Diagnostic[];
+  /** How the diagnostics count: errors under --strict, else warnings. */
+  diagnosticSeverity: 'error' | 'warning';
+  /** No profiling record at all: an error under `--fail-on no-data`, else a warning; null when records were read. */
+  noData: 'error' | 'warning' | null;
   /** Baseline comparison, when a baseline was given. */
   regressions?: Regression[];
   baselineChanges?: { added: string[]; removed: string[] };

@@ -137,17 +137,16 @@ export function renderGithub(report: JudgedReport): string {
   for (const g of groups(report)) {
     out += annotation(g.level, groupMessage(g), { ...at(g.site), title: groupTitle(g) });
   }
-  const facts = report.facts;
-  if (!facts.recordsSeen) {
-    out += annotation(report.policy.failOn.has('no-data') ? 'error' : 'warning', 'No memory profiling record was found: is the app built with memory profiling on?', {
+  if (report.noData !== null) {
+    out += annotation(report.noData, 'No memory profiling record was found: is the app built with memory profiling on?', {
       title: 'valground: no profiling data',
     });
   }
-  const diags = facts.diagnostics.filter((d) => d.kind !== 'no-profiling');
+  const diags = report.diagnostics;
   if (diags.length > 0) {
     const shown = diags.slice(0, 10).map((d) => `log line ${d.line}: ${d.message}`);
     if (diags.length > 10) shown.push(`… ${diags.length - 10} more (see the JSON report)`);
-    out += annotation(report.policy.strict ? 'error' : 'warning', shown.join('\n'), { title: `valground: ${plural(diags.length, 'diagnostic')} in the input` });
+    out += annotation(report.diagnosticSeverity, shown.join('\n'), { title: `valground: ${plural(diags.length, 'diagnostic')} in the input` });
   }
   for (const note of report.verdict.notes) out += annotation('warning', note, { title: 'valground: incomplete results' });
   if (!report.verdict.ok) {

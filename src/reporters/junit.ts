@@ -102,7 +102,7 @@ export function renderJunit(report: JudgedReport): string {
       failure: {
         '@_message': reasons.join('; '),
         '@_type': 'memory',
-        '#text': [...reasons, ...report.facts.diagnostics.map((d) => `line ${d.line}: ${d.kind}: ${d.message}`)].join('\n'),
+        '#text': [...reasons, ...report.diagnostics.map((d) => `line ${d.line}: ${d.kind}: ${d.message}`)].join('\n'),
       },
     });
     failures++;

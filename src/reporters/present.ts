@@ -8,10 +8,10 @@
  */
 import type { Block, CarriedBlock, Corruption, FailedAllocation, FreeError, TestFacts } from '../analyzer/facts.js';
 import type { Finding, FindingKind, JudgedTest, Regression } from '../judge/types.js';
+import { OUTSIDE_ANY_TEST, plural } from '../judge/words.js';
 import { formatAddress } from '../protocol/records.js';
 
-/** Display name of activity outside any named test. */
-export const OUTSIDE_ANY_TEST = '(outside any test)';
+export { OUTSIDE_ANY_TEST, plural };
 
 /** Usage percents from which a bar is drawn as near full / full. */
 export const USAGE_WARN = 70;
@@ -22,10 +22,6 @@ export type UsageLevel = 'unknown' | 'low' | 'warn' | 'high';
 export function usageLevel(percent: number | null): UsageLevel {
   if (percent === null) return 'unknown';
   return percent >= USAGE_HIGH ? 'high' : percent >= USAGE_WARN ? 'warn' : 'low';
-}
-
-export function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function bytes(n: number): string {
@@ -260,11 +256,6 @@ export function problemPhrases(j: JudgedTest): string[] {
   for (const f of limits) if (f.kind === 'usage') out.push(`heap ${f.limit!.value.toFixed(1)}% full (limit ${f.limit!.limit}%)`);
   for (const kind of ['headroom', 'regression'] as const) for (const f of limits) if (f.kind === kind) out.push(describeFinding(f));
   return out;
-}
-
-/** Findings listed under a test in the text report: all of them, marked by severity. */
-export function listedFindings(j: JudgedTest): readonly Finding[] {
-  return j.findings;
 }
 
 /** The usage figure of a test: `peak / heap size (percent)`. */

@@ -10,7 +10,6 @@ import {
   findingDetail,
   FINDING_LABEL,
   formatPercent,
-  listedFindings,
   OUTSIDE_ANY_TEST,
   plural,
   poolSizingLine,
@@ -41,6 +40,11 @@ export function usageBar(percent: number | null): string {
 
 function pct(p: number | null): string {
   return p === null ? 'n/a' : `${p.toFixed(2)}%`;
+}
+
+/** Findings listed under a test, marked by severity; a limit or a regression is named in the phrase above them instead. */
+function listedFindings(j: JudgedTest): readonly Finding[] {
+  return j.findings.filter((f) => f.kind !== 'usage' && f.kind !== 'headroom' && f.kind !== 'regression');
 }
 
 export class TextReporter {
@@ -91,7 +95,6 @@ export class TextReporter {
         out += `${pad}${k.dim(`… ${listed.length - LISTED_PER_TEST} more (see --reporter json)`)}\n`;
         break;
       }
-      if (f.kind === 'usage' || f.kind === 'headroom' || f.kind === 'regression') continue; // named in the phrase above
       const word = f.severity === 'suppressed' ? `suppressed ${FINDING_LABEL[f.kind].word}` : FINDING_LABEL[f.kind].word;
       out += `${pad}${this.severityColour(f.severity)(word)} ${printable(findingDetail(f))}\n`;
     }
@@ -159,7 +162,7 @@ export class TextReporter {
       for (const s of report.suppressionCounts) out += `  ${s.kind}:${printable(s.pattern)}  matched ${s.count}\n`;
     }
 
-    const diags = facts.diagnostics.filter((d) => d.kind !== 'no-profiling');
+    const diags = report.diagnostics;
     if (diags.length > 0) {
       const shown = quiet ? 5 : 20;
       out += '\n' + k.bold(`Diagnostics (${diags.length})`) + '\n';

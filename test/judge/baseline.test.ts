@@ -22,32 +22,32 @@ function current(peaks: Record<string, number>) {
 
 describe('compareBaseline', () => {
   it('fails growth over the allowance, not at or under it', () => {
-    const c = compareBaseline(base, current({ 't.py::test_a': 1100, 't.py::test_b': 1101, null: 10, 't.py::test_gone': 1 }), 10);
+    const c = compareBaseline({ peaks: base, maxGrowth: 10 }, current({ 't.py::test_a': 1100, 't.py::test_b': 1101, null: 10, 't.py::test_gone': 1 }));
     expect(c.regressions).toEqual([{ test: 't.py::test_b', baselinePeakBytes: 1000, peakBytes: 1101, growthPercent: 10.1 }]);
   });
 
   it('with the default allowance of 0, any growth fails and shrinking never does', () => {
-    const c = compareBaseline(base, current({ 't.py::test_a': 1001, 't.py::test_b': 900, null: 10, 't.py::test_gone': 500 }), 0);
+    const c = compareBaseline({ peaks: base, maxGrowth: 0 }, current({ 't.py::test_a': 1001, 't.py::test_b': 900, null: 10, 't.py::test_gone': 500 }));
     expect(c.regressions.map((r) => r.test)).toEqual(['t.py::test_a']);
     expect(c.regressions[0].growthPercent).toBe(0.1);
   });
 
   it('lists new and gone tests without failing them', () => {
-    const c = compareBaseline(base, current({ 't.py::test_a': 1000, 't.py::test_b': 1000, 't.py::test_new': 99999 }), 0);
+    const c = compareBaseline({ peaks: base, maxGrowth: 0 }, current({ 't.py::test_a': 1000, 't.py::test_b': 1000, 't.py::test_new': 99999 }));
     expect(c.regressions).toEqual([]);
     expect(c.added).toEqual(['t.py::test_new']);
     expect(c.removed).toEqual(['t.py::test_gone', '(outside any test)']);
   });
 
   it('compares activity outside tests too', () => {
-    const c = compareBaseline(base, current({ null: 20 }), 50);
+    const c = compareBaseline({ peaks: base, maxGrowth: 50 }, current({ null: 20 }));
     expect(c.regressions).toEqual([{ test: null, baselinePeakBytes: 10, peakBytes: 20, growthPercent: 100 }]);
   });
 
   it('growth from a zero baseline has no percent (null: from nothing) and fails any allowance', () => {
     expect(growthPercent(0, 0)).toBe(0);
     expect(growthPercent(0, 8)).toBeNull();
-    const c = compareBaseline(new Map([['x', 0]]), [{ name: 'x', peakBytes: 8 }], 1000);
+    const c = compareBaseline({ peaks: new Map([['x', 0]]), maxGrowth: 1000 }, [{ name: 'x', peakBytes: 8 }]);
     expect(c.regressions[0].growthPercent).toBeNull();
   });
 

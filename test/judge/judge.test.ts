@@ -92,6 +92,20 @@ describe('the judge: severities under each policy', () => {
     expect(judgeRun(none, judgeContext({ ...defaultPolicy(), strict: true })).verdict.exitCode).toBe(0); // no-profiling is not a diagnostic of the input
   });
 
+  it('says how the input counts, so no reporter reads the policy: diagnostics without the no-profiling marker, no-data and diagnostic severities', () => {
+    const diags = [
+      { line: 1, kind: 'no-profiling' as const, message: 'none' },
+      { line: 3, kind: 'bad-record' as const, message: 'x' },
+    ];
+    const none = makeResult([], { recordsSeen: false, diagnostics: diags });
+    const plain = judgeRun(none, judgeContext());
+    expect(plain.diagnostics).toEqual([diags[1]]);
+    expect(plain).toMatchObject({ noData: 'warning', diagnosticSeverity: 'warning' });
+    expect(judgeRun(none, judgeContext(policy('no-data')))).toMatchObject({ noData: 'error', diagnosticSeverity: 'warning' });
+    expect(judgeRun(none, judgeContext({ ...defaultPolicy(), strict: true }))).toMatchObject({ noData: 'warning', diagnosticSeverity: 'error' });
+    expect(judgeRun(makeResult([makeTest('a')]), judgeContext(policy('no-data'))).noData).toBeNull();
+  });
+
   it('a baseline regression fails the test and is counted apart; growth from 0 has no percent', () => {
     const ctx = judgeContext(defaultPolicy(), [], { peaks: new Map([['a', 100], ['b', 0]]), maxGrowth: 10 });
     const r = judgeRun(makeResult([makeTest('a', { peakBytes: 111 }), makeTest('b', { peakBytes: 5 }), makeTest('c')]), ctx);

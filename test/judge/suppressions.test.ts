@@ -105,6 +105,11 @@ describe('applySuppressions', () => {
     expect(result.leakSites.map((s) => s.site)).toEqual(['src/settings.c:9']);
   });
 
+  it('a rule given twice: the first gets the items, the second counts none', () => {
+    const { counts } = applySuppressions(build(), parseSuppressions('leak:lib/*\nleak:lib/*', 's'));
+    expect(counts?.map((c) => c.count)).toEqual([3, 0]);
+  });
+
   it('is pure: the input is unchanged', () => {
     const input = build();
     const before = JSON.stringify(input);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLines } from '../../src/analyzer/analyze.js';
-import { judge } from '../../src/judge/index.js';
+import { judge, policyFrom } from '../../src/judge/index.js';
 import { renderGithub, renderStepSummary } from '../../src/reporters/github.js';
 import { TextReporter } from '../../src/reporters/text.js';
 import { fixturePath, runCli } from '../helpers/cli.js';
@@ -89,5 +89,18 @@ describe('text --census', () => {
       .map((l) => Number(l.trim().split(/\s+/)[0]));
     expect(rows.length).toBeGreaterThan(3);
     expect(rows).toEqual([...rows].sort((a, b) => b - a));
+  });
+});
+
+describe('text: findings under a test', () => {
+  it('lists 50, then counts the rest; a limit named in the phrase is neither listed nor counted', () => {
+    const lines = [`${M}test;t1`, `${M}init;0xda7a0000;8192`];
+    for (let i = 0; i < 52; i++) lines.push(`${M}alloc;100;0x${(0xda7a0100 + i * 112).toString(16)};src/many.c:${i + 1}`);
+    const report = judge(analyzeLines(lines), policyFrom(['usage:10'], false));
+    const text = new TextReporter({ colors: false, quiet: false });
+    const out = report.tests.map((t) => text.test(t)).join('');
+    expect(out).toContain('heap 63.5% full (limit 10%)');
+    expect(out.match(/^ {6}leak /gm)).toHaveLength(50);
+    expect(out).toContain('… 2 more (see --reporter json)');
   });
 });

@@ -101,7 +101,7 @@ export function fromReport(report: JudgedReport): HtmlModel {
     totals: { ...report.totals },
     tests: report.tests.map(test),
     leakSites: report.leakSites,
-    diagnostics: f.diagnostics,
+    diagnostics: [...report.diagnostics],
     regressions: (report.regressions ?? []).map((r) => ({ ...r, growth: regressionGrowth(r) })),
     baselineChanges: report.baselineChanges ?? null,
     suppressions: report.suppressionCounts ?? [],
