@@ -268,3 +268,18 @@ export function addCensus(into: SiteCensus, more: SiteCensus): void {
   into.temporary += more.temporary;
   into.leaks += more.leaks;
 }
+
+/**
+ * Census rows merged by site (rows are copied, never changed), most
+ * allocations first, then most bytes, then by site: one order for a run
+ * and for a merge of shards, whatever order they come in.
+ */
+export function mergeCensus(rows: Iterable<SiteCensus>): SiteCensus[] {
+  const by = new Map<string, SiteCensus>();
+  for (const r of rows) {
+    const m = by.get(r.site);
+    if (m === undefined) by.set(r.site, { ...r });
+    else addCensus(m, r);
+  }
+  return [...by.values()].sort((a, b) => b.allocations - a.allocations || b.bytes - a.bytes || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0));
+}

@@ -6,7 +6,7 @@
  */
 import { copyString } from './intern.js';
 import { copyView, sameBytes } from './byte-view.js';
-import { addCensus, type SiteCensus } from './facts.js';
+import { mergeCensus, type SiteCensus } from './facts.js';
 
 /** One call site and what was counted on it. */
 export interface Site {
@@ -142,18 +142,11 @@ export class SiteTable {
     return this.byNumber[id];
   }
 
-  /** A site given whole (a string already owned). */
-  get(site: string): Site {
-    return this.intern(site, 0, site.length);
-  }
-
   /** The census: sites that allocated, most allocations first. */
   census(): SiteCensus[] {
     const rows: SiteCensus[] = [];
-    const seen = new Set<Site>();
     for (const s of this.byText.values()) {
-      if (s.allocations === 0 || seen.has(s)) continue;
-      seen.add(s);
+      if (s.allocations === 0) continue;
       rows.push({
         site: s.text,
         allocations: s.allocations,
@@ -165,13 +158,7 @@ export class SiteTable {
         leaks: s.leaks,
       });
     }
-    // Two raw sites can be one once relative (the same file built twice): merge them.
-    const merged = new Map<string, SiteCensus>();
-    for (const r of rows) {
-      const m = merged.get(r.site);
-      if (m === undefined) merged.set(r.site, r);
-      else addCensus(m, r);
-    }
-    return [...merged.values()].sort((a, b) => b.allocations - a.allocations || b.bytes - a.bytes || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0));
+    // Two raw sites can be one once relative (the same file built twice): merged.
+    return mergeCensus(rows);
   }
 }

@@ -20,7 +20,7 @@ export { CtestAdapter } from './ctest.js';
 export { UnityAdapter } from './unity.js';
 export { TapAdapter, tapResult } from './tap.js';
 
-export const HARNESS_NAMES: readonly HarnessName[] = ['pytest', 'gtest', 'cmocka', 'ctest', 'unity', 'tap', 'records'];
+export { HARNESS_NAMES } from './types.js';
 
 /** The harness for `--harness NAME`, or `auto` (every adapter listens, §3.6). */
 export function createHarness(name: HarnessName | 'auto' = 'auto'): Harness {

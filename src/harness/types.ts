@@ -10,9 +10,8 @@ import type { LoggerLine } from './logger-lines.js';
 
 export type { LoggerLine } from './logger-lines.js';
 
-export type Outcome = 'passed' | 'failed' | 'skipped' | 'xfail' | 'xpass' | 'error';
-
-export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'skipped', 'xfail', 'xpass', 'error'];
+export const OUTCOMES = ['passed', 'failed', 'skipped', 'xfail', 'xpass', 'error'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /**
  * Where output comes from: one process of the run. Plain runs have one lane
@@ -22,7 +21,8 @@ export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'skipped', 'xfa
 export type Lane = string;
 export const MAIN_LANE: Lane = '';
 
-export type HarnessName = 'pytest' | 'gtest' | 'cmocka' | 'ctest' | 'unity' | 'tap' | 'records';
+export const HARNESS_NAMES = ['pytest', 'gtest', 'cmocka', 'ctest', 'unity', 'tap', 'records'] as const;
+export type HarnessName = (typeof HARNESS_NAMES)[number];
 
 export type HarnessEvent =
   /** A new run of the harness (`===== test session starts =====`): numbering starts afresh. */

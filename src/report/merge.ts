@@ -6,8 +6,9 @@
  * its own exit code. The shards' suppression patterns and baseline
  * regressions come along, for the judge to weigh again.
  */
-import { addCensus, type AnalysisFacts, type PoolSummary, type SiteCensus, type TestFacts } from '../analyzer/facts.js';
+import { mergeCensus, type AnalysisFacts, type PoolSummary, type TestFacts } from '../analyzer/facts.js';
 import type { Regression, SuppressionCount } from '../judge/types.js';
+import { OUTSIDE_ANY_TEST } from '../judge/words.js';
 import type { ReadReport } from './read.js';
 
 export interface MergedReports {
@@ -15,18 +16,6 @@ export interface MergedReports {
   suppressions: SuppressionCount[];
   regressions: Regression[];
   baselineChanges?: { added: string[]; removed: string[] };
-}
-
-function mergeSites(lists: SiteCensus[][]): SiteCensus[] {
-  const by = new Map<string, SiteCensus>();
-  for (const list of lists) {
-    for (const s of list) {
-      const m = by.get(s.site);
-      if (m === undefined) by.set(s.site, { ...s });
-      else addCensus(m, s);
-    }
-  }
-  return [...by.values()].sort((a, b) => b.allocations - a.allocations || b.bytes - a.bytes);
 }
 
 function mergePools(lists: PoolSummary[][]): PoolSummary[] {
@@ -77,7 +66,7 @@ export function mergeReports(shards: readonly ReadReport[]): MergedReports {
     peakBytes: Math.max(0, ...shards.map((s) => s.facts.peakBytes)),
     peakPercent,
     harnesses: [...new Set(shards.flatMap((s) => s.facts.harnesses))],
-    sites: mergeSites(shards.map((s) => s.facts.sites)),
+    sites: mergeCensus(shards.flatMap((s) => s.facts.sites)),
     pools: mergePools(shards.map((s) => s.facts.pools)),
     complete: shards.every((s) => s.facts.complete),
   };
@@ -92,7 +81,7 @@ export function mergeReports(shards: readonly ReadReport[]): MergedReports {
   // tests as "removed": only what no shard ran is really gone.
   const changes = shards.map((s) => s.baselineChanges).filter((c) => c !== undefined);
   if (changes.length > 0) {
-    const ran = new Set(tests.map((t) => t.name ?? '(outside any test)'));
+    const ran = new Set(tests.map((t) => t.name ?? OUTSIDE_ANY_TEST));
     merged.baselineChanges = {
       added: [...new Set(changes.flatMap((c) => c.added))],
       removed: [...new Set(changes.flatMap((c) => c.removed))].filter((n) => !ran.has(n)),

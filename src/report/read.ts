@@ -53,8 +53,9 @@ function describeIssue(issue: { code: string; message: string; expected?: unknow
   return issue.message;
 }
 
+/** The schema took only addresses that read back exactly. */
 function addressOf(a: string | number): number {
-  return typeof a === 'number' ? a : (parseAddress(a) ?? 0);
+  return typeof a === 'number' ? a : parseAddress(a)!;
 }
 
 function blockFacts(b: BlockDoc): Block {

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 
-export const REPLAY_SCHEMA = 'valground-replay/1';
+import { REPLAY_SCHEMA } from './names.js';
+
+export { REPLAY_SCHEMA };
 
 const count = z.number().int().nonnegative();
 const address = z.string().regex(/^0x[0-9a-f]+$/);

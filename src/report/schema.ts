@@ -9,19 +9,22 @@
  * this project ever wrote still reads; unknown fields are ignored.
  */
 import { z } from 'zod';
+import { OUTCOMES } from '../harness/types.js';
+import { CORRUPTION_KINDS, parseAddress } from '../protocol/records.js';
+import { REPORT_SCHEMA } from './names.js';
 
-export const REPORT_SCHEMA = 'valground-report/1';
+export { REPORT_SCHEMA };
 
 const count = z.number().int().nonnegative();
 const num = z.number().finite();
 const ADDRESS = /^0[xX](?:0[xX])?[0-9a-fA-F]+$/;
-/** `"0x%08x"`; numbers are accepted from hand-made files. */
+/** `"0x%08x"`; numbers are accepted from hand-made files. Past 2^53 an address could not be read back exactly: refused. */
 const address = z.custom<string | number>(
-  (v) => (typeof v === 'string' && ADDRESS.test(v)) || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
+  (v) => (typeof v === 'string' && ADDRESS.test(v) && parseAddress(v) !== undefined) || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
   { error: 'expected an address such as "0xda7a0010"' },
 );
 const site = z.string();
-const outcome = z.enum(['passed', 'failed', 'skipped', 'xfail', 'xpass', 'error']);
+const outcome = z.enum(OUTCOMES);
 
 export const BlockSchema = z.object({
   address,
@@ -55,7 +58,7 @@ export const FailedAllocationSchema = z.object({
 
 export const CorruptionSchema = z.object({
   address: address.nullable(),
-  what: z.enum(['header', 'guard-before', 'guard-after', 'poison', 'refcount']),
+  what: z.enum(CORRUPTION_KINDS),
   site: z.string().nullable(),
   line: count,
   heap: z.string().nullable(),

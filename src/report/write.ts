@@ -6,7 +6,8 @@
 import type { Block, FreeError, PoolUsage } from '../analyzer/facts.js';
 import type { JudgedReport, JudgedTest } from '../judge/types.js';
 import { formatAddress } from '../protocol/records.js';
-import { REPORT_SCHEMA, type BlockDoc, type FreeErrorDoc, type ReportDoc, type TestDoc } from './schema.js';
+import { REPORT_SCHEMA } from './names.js';
+import type { BlockDoc, FreeErrorDoc, ReportDoc, TestDoc } from './schema.js';
 
 function block(b: Block): BlockDoc {
   const d: BlockDoc = { address: formatAddress(b.address), size: b.size, site: b.site, line: b.line };

@@ -6,7 +6,8 @@
  */
 import type { Divergence, DivergenceCause, HeapReplay, ReplayResult, TestReplay } from '../analyzer/replay-facts.js';
 import { formatAddress } from '../protocol/records.js';
-import { REPLAY_SCHEMA, type CauseDoc, type ReplayDoc } from '../report/replay.js';
+import { REPLAY_SCHEMA } from '../report/names.js';
+import type { CauseDoc, ReplayDoc } from '../report/replay.js';
 import { OUTSIDE_ANY_TEST, plural, printable } from './present.js';
 
 export interface ReplayTextOptions {

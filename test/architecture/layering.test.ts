@@ -16,13 +16,14 @@ async function lint(file: string, code: string) {
   return result.messages.map((m) => m.message);
 }
 
-/** Every module reachable from `entry` through relative imports (static and dynamic). */
-function graph(entry: string): Set<string> {
+/** Every module reachable from `entry` through relative imports (static and dynamic; `runtime`: type-only imports left out). */
+function graph(entry: string, runtime = false): Set<string> {
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    const text = readFileSync(file, 'utf8');
+    const source = readFileSync(file, 'utf8');
+    const text = runtime ? source.replace(/^(?:import|export) type [^;]*;/gms, '') : source;
     for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
       visit(resolve(dirname(file), m[1].replace(/\.js$/, '.ts')));
     }
@@ -49,5 +50,10 @@ describe('layering (SPEC §10)', () => {
     const files = [...graph(entry)].map((f) => f.slice(ROOT.length));
     expect(files.filter((f) => f.startsWith('src/cli/'))).toEqual([]);
     if (entry === 'src/heap/index.ts') expect(files.every((f) => f.startsWith('src/heap/') || f.startsWith('src/protocol/'))).toBe(true);
+  });
+
+  it.each(['src/reporters/json.ts', 'src/reporters/replay.ts', 'src/reporters/text.ts'])('%s loads no validator: zod only when a report is read back', (entry) => {
+    const withZod = [...graph(entry, true)].filter((f) => /from '(zod)'/.test(readFileSync(f, 'utf8')));
+    expect(withZod.map((f) => f.slice(ROOT.length))).toEqual([]);
   });
 });

@@ -59,6 +59,14 @@ describe('reading a report back', () => {
       new ReportFileError('a.json', 'tests[1].leaks[0].address: expected an address such as "0xda7a0010"'),
     );
   });
+
+  it('refuses an address past 2^53 rather than read it back as another', () => {
+    const json = toJson(shardA()) as unknown as { tests: Array<Record<string, unknown>> };
+    json.tests[1].leaks = [{ address: '0x123456789abcdef0123', size: 1, site: 'a', line: 1 }];
+    expect(() => parseReport(JSON.stringify(json), 'a.json')).toThrow(
+      new ReportFileError('a.json', 'tests[1].leaks[0].address: expected an address such as "0xda7a0010"'),
+    );
+  });
 });
 
 describe('mergeReports', () => {
@@ -81,6 +89,23 @@ describe('mergeReports', () => {
     expect(report.leakSites).toEqual([{ site: 'src/s.c:9', count: 1, bytes: 40, tests: ['tests/a.py::test_2'] }]);
     expect(report.verdict.exitCode).toBe(1);
     expect(report.tests.map((t) => t.ok)).toEqual([true, false, false]);
+  });
+
+  it('merges the census by site, in one order whatever order the shards come in', () => {
+    const row = (site: string, allocations = 2) => ({ site, allocations, bytes: 20, minSize: 10, maxSize: 10, maxLive: 1, temporary: 0, leaks: 0 });
+    const withSites = (sites: ReturnType<typeof row>[], name: string) => {
+      const r = makeReport([makeTest(name)]);
+      return shard({ ...r, facts: { ...r.facts, sites } }, `${name}.json`);
+    };
+    const a = withSites([row('src/b.c:1'), row('src/a.c:1', 1)], 'a');
+    const b = withSites([row('src/a.c:1', 1), row('src/c.c:1')], 'b');
+    for (const shards of [[a, b], [b, a]]) {
+      expect(mergeReports(shards).facts.sites.map((s) => [s.site, s.allocations])).toEqual([
+        ['src/a.c:1', 2],
+        ['src/b.c:1', 2],
+        ['src/c.c:1', 2],
+      ]);
+    }
   });
 
   it('a merge of clean shards passes', () => {
