@@ -3,7 +3,6 @@
  * compat engine with `--compat`), judge each test as it completes, write
  * every reporter, return the exit code.
  */
-import { appendFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { Analyzer } from '../analyzer/pipeline.js';
 import type { Diagnostic } from '../analyzer/facts.js';
@@ -13,13 +12,12 @@ import { judgeRun, judgeTest } from '../judge/judge.js';
 import type { JudgedTest } from '../judge/types.js';
 import { CompatEngine } from '../reporters/compat.js';
 import { longLineMessage } from '../analyzer/frame.js';
-import { useColors } from './colors.js';
 import { checkDestinations } from './destinations.js';
 import { checkInputs, parseMaxLineBytes, readInput, type LineSink } from './input.js';
 import { loadJudgeContext, type JudgeOptions } from './judge-setup.js';
-import { parseReporterSpecs, Reporters, UsageError } from './outputs.js';
+import { parseReporterSpecs, Reporters } from './outputs.js';
+import { UsageError } from './system-error.js';
 import { sourceRoot } from './root.js';
-import { describeSystemError } from './system-error.js';
 
 export interface Io {
   stdin: Readable & { fd?: number };
@@ -55,15 +53,6 @@ function describeDiagnostic(d: Diagnostic): string {
   return `line ${d.line}: ${d.message}`;
 }
 
-/** Appends to a side file (GitHub's job summary); a failure is an error naming it. */
-function appendSide(path: string, text: string): void {
-  try {
-    appendFileSync(path, text);
-  } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${describeSystemError(err)}`);
-  }
-}
-
 export async function analyzeCommand(files: string[], options: AnalyzeOptions, io: Io, hooks: AnalyzeHooks = {}): Promise<number> {
   const inputs = files.length > 0 ? files : ['-'];
   const quiet = options.quiet === true;
@@ -82,17 +71,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
     io.stderr.write('valground: reading test output from standard input (pipe it in, or name a log file; --help for more)\n');
   }
 
-  const reporters = Reporters.open(
-    used,
-    {
-      quiet,
-      census: options.census === true,
-      env: io.env,
-      colorsOnStdout: useColors(options.colors, io.env, io.stdout),
-      colorsInFiles: options.colors === true,
-    },
-    io.stdout,
-  );
+  const reporters = Reporters.open(used, { quiet, census: options.census === true, env: io.env, colors: options.colors }, io.stdout);
   const judged: JudgedTest[] = [];
   const analyzer = new Analyzer({
     // Timelines and heap maps cost memory per test: kept only for a reporter that draws them.
@@ -151,7 +130,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
 
   const facts = analyzer.finish();
   const report = judgeRun(facts, ctx, judged);
-  reporters.end(report, appendSide);
+  reporters.end(report);
 
   if (engine) {
     io.stdout.write(engine.finish());
@@ -162,10 +141,10 @@ export async function analyzeCommand(files: string[], options: AnalyzeOptions, i
 
   // A reporter on stdout already shows these; otherwise they go to stderr.
   if (!reporters.diagnosticsShown) {
-    const diags = facts.diagnostics.filter((d) => d.kind !== 'no-profiling');
+    const diags = report.diagnostics;
     for (const d of diags.slice(0, 10)) io.stderr.write(`valground: ${describeDiagnostic(d)}\n`);
     if (diags.length > 10) io.stderr.write(`valground: … ${diags.length - 10} more diagnostics\n`);
-    if (!facts.recordsSeen) {
+    if (report.noData !== null) {
       io.stderr.write('valground: WARNING: no memory-profiling record (==MP …) was found: was the app built with memory profiling?\n');
     }
   }

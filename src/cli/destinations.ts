@@ -10,7 +10,7 @@
  */
 import { fstatSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from './outputs.js';
+import { UsageError } from './system-error.js';
 
 /** A file's identity: `dev:ino` when it exists, its absolute path when not. */
 export function fileIdentity(path: string): string {

@@ -8,8 +8,7 @@ import { access, constants } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DEFAULT_MAX_LINE_BYTES, LineFramer, MAX_LINE_BYTES_LIMIT } from '../analyzer/frame.js';
 import { frameStream, readFileLines, type ReadOutcome } from '../analyzer/read-lines.js';
-import { UsageError } from './outputs.js';
-import { describeSystemError } from './system-error.js';
+import { describeSystemError, UsageError } from './system-error.js';
 
 /** Where framed lines go: the analysis (and the compat engine). */
 export interface LineSink {

@@ -11,7 +11,7 @@ import { parseMaxGrowth, type Baseline } from '../judge/baseline.js';
 import { policyFrom } from '../judge/policy.js';
 import { parseSuppressions, SuppressionSyntaxError, type SuppressionRule } from '../judge/suppressions.js';
 import type { Regression } from '../judge/types.js';
-import { UsageError } from './outputs.js';
+import { describeSystemError, UsageError } from './system-error.js';
 
 export interface JudgeOptions {
   failOn: string[];
@@ -44,8 +44,7 @@ export async function readOptionFile(what: string, file: string): Promise<string
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(`cannot read ${what} ${file}: ${e.code ?? e.message}`);
+    throw new UsageError(`cannot read ${what} ${file}: ${describeSystemError(err)}`);
   }
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import '../reporters/index.js';
-import { HARNESS_NAMES } from '../harness/index.js';
+import { HARNESS_NAMES } from '../harness/types.js';
 import { STRATEGIES } from '../heap/strategies.js';
 import { FAIL_ON_KINDS, PolicyError } from '../judge/policy.js';
 import { reporterNames } from '../reporters/registry.js';
@@ -14,10 +14,9 @@ import type { AnalyzeOptions, Io } from './analyze.js';
 import { Interrupt } from './interrupt.js';
 import { addJudgeOptions, collect } from './judge-setup.js';
 import type { ReplayCommandOptions } from './replay.js';
-import { UsageError } from './outputs.js';
 import { discardPendingReports } from './report-files.js';
 import { StdoutWatch } from './stdout-watch.js';
-import { describeSystemError } from './system-error.js';
+import { describeSystemError, UsageError } from './system-error.js';
 
 const EXAMPLES = `
 Examples:
@@ -181,8 +180,8 @@ async function parseAndRun(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`valground: ${err.message}\n`);
       return 2;
     }
-    const e = err as NodeJS.ErrnoException;
-    io.stderr.write(`valground: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`);
+    // Node's own message already starts with the code (`ENOENT: no such file …`).
+    io.stderr.write(`valground: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
 }

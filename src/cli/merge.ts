@@ -7,16 +7,15 @@
  * (default: JSON on stdout). Exit status: the merged verdict; 2 when a file
  * is unreadable, not a valground report, or named twice.
  */
-import { appendFileSync } from 'node:fs';
 import { judgeRun } from '../judge/judge.js';
 import { mergeReports } from '../report/merge.js';
 import { ReportFileError, type ReadReport } from '../report/read.js';
 import { loadReportFile } from './report-load.js';
 import { checkDestinations, fileIdentity } from './destinations.js';
 import type { AnalyzeOptions, Io } from './analyze.js';
-import { useColors } from './colors.js';
 import { loadJudgeContext } from './judge-setup.js';
-import { parseReporterSpecs, Reporters, UsageError } from './outputs.js';
+import { parseReporterSpecs, Reporters } from './outputs.js';
+import { UsageError } from './system-error.js';
 
 /** The same report given twice (by any path) would count its tests twice. */
 function checkDistinct(files: readonly string[]): void {
@@ -51,18 +50,8 @@ export async function mergeCommand(files: string[], options: AnalyzeOptions, io:
   // Without a new baseline, the shards' own comparisons stand (reconciled across shards).
   const report = ctx.baseline === null && merged.baselineChanges !== undefined ? { ...judged, baselineChanges: merged.baselineChanges } : judged;
 
-  const reporters = Reporters.open(
-    specs,
-    {
-      quiet: options.quiet === true,
-      census: options.census === true,
-      env: io.env,
-      colorsOnStdout: useColors(options.colors, io.env, io.stdout),
-      colorsInFiles: options.colors === true,
-    },
-    io.stdout,
-  );
+  const reporters = Reporters.open(specs, { quiet: options.quiet === true, census: options.census === true, env: io.env, colors: options.colors }, io.stdout);
   for (const t of report.tests) reporters.test(t);
-  reporters.end(report, (path, text) => appendFileSync(path, text));
+  reporters.end(report);
   return report.verdict.exitCode;
 }

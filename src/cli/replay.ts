@@ -12,7 +12,8 @@ import { renderReplayJson, renderReplayText } from '../reporters/replay.js';
 import type { Io } from './analyze.js';
 import { checkDestinations } from './destinations.js';
 import { checkInputs, parseMaxLineBytes, readInput } from './input.js';
-import { UsageError } from './outputs.js';
+import { checkOneOnStdout, splitReporterSpec } from './outputs.js';
+import { UsageError } from './system-error.js';
 import { openDestination } from './report-files.js';
 
 export interface ReplayCommandOptions {
@@ -56,14 +57,11 @@ export function parseHeapSize(value: string | undefined): number | null {
 /** `--reporter text`, `--reporter json:out/replay.json`: at most one on standard output. */
 export function parseReplayReporters(values: readonly string[]): Array<{ name: Format; path: string | null }> {
   const specs = (values.length > 0 ? values : ['text']).map((value) => {
-    const colon = value.indexOf(':');
-    const name = colon < 0 ? value : value.slice(0, colon);
-    const path = colon < 0 ? null : value.slice(colon + 1);
+    const { name, path } = splitReporterSpec(value);
     if (!(FORMATS as readonly string[]).includes(name)) throw new UsageError(`--reporter ${value}: replay writes text or json`);
-    if (path === '') throw new UsageError(`--reporter ${value}: empty file path`);
-    return { name: name as Format, path: path === '-' ? null : path };
+    return { name: name as Format, path };
   });
-  if (specs.filter((s) => s.path === null).length > 1) throw new UsageError('only one reporter can write to standard output; give the other a file: --reporter NAME:PATH');
+  checkOneOnStdout(specs);
   return specs;
 }
 

@@ -25,8 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { isOpenAs } from './destinations.js';
-import { UsageError } from './outputs.js';
-import { describeSystemError } from './system-error.js';
+import { describeSystemError, UsageError } from './system-error.js';
 
 /** Text is written in blocks of about this size (a per-test write would be a system call per test). */
 const FLUSH_BYTES = 1 << 20;

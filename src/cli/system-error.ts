@@ -1,7 +1,11 @@
 /**
- * A system error as one line for people: its code and what it means
+ * The CLI's errors as people read them: a usage error (exit 2 with its
+ * message) and a system error as one line, its code and what it means
  * (`ENOSPC (no space left on device)`), never a stack trace.
  */
+
+/** A usage or input/output error: exit 2 with its message. */
+export class UsageError extends Error {}
 
 const MEANING: Record<string, string> = {
   EACCES: 'permission denied',

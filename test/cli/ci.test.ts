@@ -11,6 +11,7 @@ import { Readable, Writable } from 'node:stream';
 import { DOMParser } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/valground.js');
@@ -349,5 +350,14 @@ describe('valground merge', () => {
     const missing = await bin(['merge', join(tmp, 'missing.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('missing.json: cannot read (ENOENT)');
+  });
+
+  it('a job summary that cannot be written is exit 2 naming it, for merge as for an analysis', async () => {
+    const env = { GITHUB_STEP_SUMMARY: tmp }; // a directory
+    for (const args of [['merge', shardA, '--reporter', 'github'], [fixture('leak'), '--reporter', 'github']]) {
+      const r = await runCli(args, { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`valground: cannot write ${tmp}: EISDIR (is a directory)\n`);
+    }
   });
 });
