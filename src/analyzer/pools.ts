@@ -10,7 +10,7 @@
  */
 import type { RecordFields, RecordKind } from '../protocol/records.js';
 import type { Block, PoolSummary, PoolUsage } from './facts.js';
-import type { Site } from './sites.js';
+import { countAlloc, type Site } from './sites.js';
 import type { LaneState, TestState, Tracker } from './tracker.js';
 
 interface PoolBlock {
@@ -34,16 +34,11 @@ interface PoolState {
   released: Map<number, { allocSite: Site; freeSite: Site }>;
   /** Blocks handed to sub-pools (in use here). */
   lent: number;
-  dropped: boolean;
   lastAlloc: PoolBlock | null;
   /** The run's figures for the pool's name (one per name, over every instance). */
   summary: PoolSummary;
   /** Whether it has been expanded since its creation. */
   expanded: boolean;
-}
-
-interface TestPoolUse {
-  usage: PoolUsage;
 }
 
 export class PoolTracker {
@@ -53,7 +48,7 @@ export class PoolTracker {
   /** Run figures of pools created anew (a restarted process), by name: the new instance adds to them. */
   private readonly reuse = new Map<string, PoolSummary>();
   /** Each test's use of each pool, while it runs. */
-  private readonly uses = new Map<TestState, Map<PoolState, TestPoolUse>>();
+  private readonly uses = new Map<TestState, Map<PoolState, PoolUsage>>();
 
   constructor(private readonly tracker: Tracker) {}
 
@@ -102,14 +97,13 @@ export class PoolTracker {
         p.blocks = r.n2;
         p.summary.blocks = Math.max(p.summary.blocks, r.n2);
         p.summary.overflows++;
-        this.use(t, p).usage.overflows++;
+        this.use(t, p).overflows++;
         break;
       }
       case 'drop': {
         const p = this.pool(l, name);
         if (p === undefined) break;
         this.close(p);
-        p.dropped = true;
         if (p.parent !== null) p.parent.lent -= p.blocks;
         this.byLane.get(l)!.delete(name);
         break;
@@ -145,7 +139,6 @@ export class PoolTracker {
         inUse: new Map(),
         released: new Map(),
         lent: 0,
-        dropped: false,
         lastAlloc: null,
         summary: this.reuse.get(name) ?? { pool: name, blockSize, blocks, maxInUse: 0, maxInUseTest: null, overflows: 0, grew: 0, parent: parentName },
         expanded: false,
@@ -176,11 +169,7 @@ export class PoolTracker {
       this.drop(p, old);
     }
     const site = this.tracker.sites.intern(r.text, r.siteStart, r.siteEnd);
-    site.allocations++;
-    site.bytes += p.blockSize;
-    if (p.blockSize < site.minSize) site.minSize = p.blockSize;
-    if (p.blockSize > site.maxSize) site.maxSize = p.blockSize;
-    if (++site.live > site.maxLive) site.maxLive = site.live;
+    countAlloc(site, p.blockSize);
     const b: PoolBlock = { address: r.address, line, site, test: t, count: 1, refSite: null };
     p.inUse.set(r.address, b);
     p.released.delete(r.address);
@@ -229,7 +218,7 @@ export class PoolTracker {
 
   private noteInUse(p: PoolState, t: TestState): void {
     const n = p.inUse.size + p.lent;
-    const u = this.use(t, p).usage;
+    const u = this.use(t, p);
     if (n > u.maxInUse) u.maxInUse = n;
     if (n > p.summary.maxInUse) {
       p.summary.maxInUse = n;
@@ -237,7 +226,7 @@ export class PoolTracker {
     }
   }
 
-  private use(t: TestState, p: PoolState): TestPoolUse {
+  private use(t: TestState, p: PoolState): PoolUsage {
     let m = this.uses.get(t);
     if (m === undefined) {
       m = new Map();
@@ -245,10 +234,9 @@ export class PoolTracker {
     }
     let u = m.get(p);
     if (u === undefined) {
-      u = { usage: { pool: p.name, blockSize: p.blockSize, blocks: p.blocks, maxInUse: 0, overflows: 0, leaks: [] } };
+      // blocks already in use when the test starts count
+      u = { pool: p.name, blockSize: p.blockSize, blocks: p.blocks, maxInUse: p.inUse.size + p.lent, overflows: 0, leaks: [] };
       m.set(p, u);
-      const n = p.inUse.size + p.lent;
-      u.usage.maxInUse = n; // blocks already in use when the test starts count
     }
     return u;
   }
@@ -258,7 +246,7 @@ export class PoolTracker {
     for (const b of p.inUse.values()) {
       const site = b.count > 1 && b.refSite !== null ? b.refSite : b.site;
       const leak: Block = { address: b.address, size: p.blockSize, site: site.text, line: b.line, heap: p.name };
-      this.use(b.test, p).usage.leaks.push(leak);
+      this.use(b.test, p).leaks.push(leak);
       b.site.leaks++;
       b.site.live--;
       this.tracker.unhold(b.test);
@@ -279,11 +267,9 @@ export class PoolTracker {
     const m = this.uses.get(t);
     if (m === undefined) return;
     this.uses.delete(t);
-    t.facts.pools = [...m.values()].map((u) => {
-      const p = [...m.keys()].find((k) => k.name === u.usage.pool);
-      if (p !== undefined) u.usage.blocks = Math.max(u.usage.blocks, p.blocks);
-      return u.usage;
-    });
+    // Each use is of one instance (a pool declared again is another): its own size, at its most.
+    for (const [p, u] of m) u.blocks = Math.max(u.blocks, p.blocks);
+    t.facts.pools = [...m.values()];
   }
 
   summaries(): PoolSummary[] {

@@ -141,4 +141,12 @@ describe('pools (§4.1)', () => {
     const text = new TextReporter({ colors: false, quiet: false }).end(judge(r));
     expect(text).toContain('pool big: 8 blocks, at most 3 in use (t); 5 spare');
   });
+
+  it('a pool declared again with fewer blocks within a test: each use keeps its own instance size', () => {
+    const r = analyzeLines([`${M}test;t`, `${M}pool@X;16;8`, `${M}alloc@X;16;0x1000;s.c:1`, `${M}pool@X;16;4`, `${M}alloc@X;16;0x2000;s.c:2`]);
+    expect(r.tests[0].pools?.map((p) => [p.pool, p.blocks])).toEqual([
+      ['X', 8],
+      ['X', 4],
+    ]);
+  });
 });
