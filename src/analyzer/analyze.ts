@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import { Analyzer, type AnalyzerOptions } from './pipeline.js';
 import type { AnalysisFacts } from './facts.js';
-import { DEFAULT_MAX_LINE_BYTES, LineFramer } from './frame.js';
+import type { LineFramer } from './frame.js';
 import { frameStream, readFileLines } from './read-lines.js';
 
 /** Analyzes lines already in memory (tests, small logs). */
@@ -27,14 +27,7 @@ export interface StreamOptions extends AnalyzerOptions {
 
 function framed(options: StreamOptions): { analyzer: Analyzer; framer: LineFramer } {
   const analyzer = new Analyzer(options);
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const framer = new LineFramer({
-    maxLineBytes,
-    onLine: (line, n) => analyzer.line(line, n),
-    onCut: (n, dropped) => analyzer.lineCut(n, dropped, maxLineBytes),
-    onBytes: analyzer.readsBytes ? analyzer.lineBytes.bind(analyzer) : undefined,
-  });
-  return { analyzer, framer };
+  return { analyzer, framer: analyzer.framer(options.maxLineBytes) };
 }
 
 /**

@@ -18,7 +18,7 @@
  * block table (block-table.ts) together; see docs/performance.md.
  */
 import { readRecordBytes } from '../protocol/record-bytes.js';
-import { EMULATOR_PREFIX, MARKER, newRecordFields, type RecordFields } from '../protocol/records.js';
+import { MARKER, newRecordFields, RECORD_LINE_PREFIX, type RecordFields } from '../protocol/records.js';
 import type { Site, SiteTable } from './sites.js';
 import { copyView, sameBytes, viewOf } from './byte-view.js';
 
@@ -29,7 +29,7 @@ export const RECORD = 1;
 /** No record and nothing the string path would clean: the harness may skip it. */
 export const NO_RECORD = 2;
 
-const RECORD_LINE = Buffer.from(EMULATOR_PREFIX + MARKER, 'latin1');
+const RECORD_LINE = Buffer.from(RECORD_LINE_PREFIX, 'latin1');
 const RECORD_LINE_VIEW = copyView(RECORD_LINE);
 const BARE_RECORD = Buffer.from(MARKER, 'latin1');
 const BARE_RECORD_VIEW = copyView(BARE_RECORD);

@@ -73,11 +73,6 @@ export class LineFramer {
     this.onBytes = options.onBytes;
   }
 
-  /** Lines delivered so far (a cut line counts once). */
-  get lines(): number {
-    return this.lineNo;
-  }
-
   push(chunk: Uint8Array): void {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const n = buf.length;

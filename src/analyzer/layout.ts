@@ -205,7 +205,7 @@ export class LayoutModel {
   }
 
   /** Chunks in address order, tiling [0, heapSize) (overlaps from an approximate log are clipped). */
-  private chunks(withSites: boolean): MapChunk[] {
+  private chunks(): MapChunk[] {
     const out: MapChunk[] = [];
     const size = this.heapSize;
     let at = 0;
@@ -227,7 +227,7 @@ export class LayoutModel {
       if (len <= 0) continue;
       if (start > at) out.push({ offset: at, size: start - at, kind: 'free' });
       const c: MapChunk = { offset: start, size: len, kind: 'used', requested };
-      if (withSites) c.site = this.sites.byId(site[b]).text;
+      c.site = this.sites.byId(site[b]).text;
       out.push(c);
       at = start + len;
     }
@@ -304,6 +304,6 @@ export class LayoutModel {
   /** The heap map now, for the HTML report (null when given up). */
   map(): HeapMap | null {
     if (this.gaveUp) return null;
-    return { heap: null, base: this.base, heapSize: this.heapSize, model: this.model, chunks: this.chunks(true) };
+    return { heap: null, base: this.base, heapSize: this.heapSize, model: this.model, chunks: this.chunks() };
   }
 }

@@ -17,13 +17,13 @@
  * check.
  */
 import { createHarness, type Harness, type HarnessEvent, type HarnessName, type Lane } from '../harness/index.js';
-import { cleanLine, contentEnd, lineParts } from '../harness/clean.js';
-import { MARKER, newRecordFields, readRecord, sdkErrorRecord, toFields, type RecordFields } from '../protocol/records.js';
+import { cleanLine, lineParts } from '../harness/clean.js';
+import { contentEnd, MARKER, newRecordFields, RECORD_LINE_PREFIX, readRecord, sdkErrorRecord, toFields, type RecordFields } from '../protocol/records.js';
 import type { AnalysisFacts, TestFacts } from './facts.js';
 import { SiteTable } from './sites.js';
 import { Tracker, type TrackerOptions } from './tracker.js';
 import type { LayoutChoice } from './layout.js';
-import { longLineMessage } from './frame.js';
+import { DEFAULT_MAX_LINE_BYTES, LineFramer, longLineMessage } from './frame.js';
 import { ByteFront, NO_RECORD, RECORD } from './byte-front.js';
 
 export interface AnalyzerOptions {
@@ -52,9 +52,16 @@ export interface AnalyzerOptions {
 /** What sends a record line down the general path (searched in its free-text tail). */
 const NOT_PLAIN = new RegExp(`[\x1b\x9b]|\r(?!$)|${MARKER}`, 'g');
 /** The hot-path tests (a compiled regexp's test beats startsWith on V8 here, 4× on sliced strings; exec would allocate). */
-const EMULATOR_RECORD_LINE = /^seproxyhal: printf: ==MP /;
-const BARE_RECORD_LINE = /^==MP /;
-const EMULATOR_RECORD_START = 'seproxyhal: printf: ==MP '.length;
+const EMULATOR_RECORD_LINE = new RegExp(`^${RECORD_LINE_PREFIX}`);
+const BARE_RECORD_LINE = new RegExp(`^${MARKER}`);
+const EMULATOR_RECORD_START = RECORD_LINE_PREFIX.length;
+
+/** The analyzer as a line reader's sink (`Analyzer.sink`). */
+export interface AnalyzerSink {
+  line(text: string, lineNo: number): void;
+  cut(lineNo: number, droppedBytes: number): void;
+  bytes: ((buf: Buffer, start: number, end: number, lineNo: number) => boolean) | undefined;
+}
 
 export class Analyzer {
   private readonly tracker: Tracker;
@@ -89,6 +96,21 @@ export class Analyzer {
     return this.front !== null;
   }
 
+  /** What a reader feeds: lines, lines cut at `maxLineBytes`, and — while `readsBytes` — the usual lines as bytes. */
+  sink(maxLineBytes: number): AnalyzerSink {
+    return {
+      line: (text, n) => this.line(text, n),
+      cut: (n, dropped) => this.lineCut(n, dropped, maxLineBytes),
+      bytes: this.readsBytes ? this.lineBytes.bind(this) : undefined, // bound, not wrapped: a closure per hop cost 2 % on the bench log
+    };
+  }
+
+  /** A framer feeding this analyzer (see `sink`). */
+  framer(maxLineBytes = DEFAULT_MAX_LINE_BYTES): LineFramer {
+    const s = this.sink(maxLineBytes);
+    return new LineFramer({ maxLineBytes, onLine: s.line, onCut: s.cut, onBytes: s.bytes });
+  }
+
   /**
    * The framer's `onBytes` hook: feeds one line from its bytes when it is a
    * usual record line, or skips it when the harness says it cannot matter;
@@ -103,10 +125,6 @@ export class Analyzer {
       const ev = this.events;
       if (ev.length !== 0) ev.length = 0;
       const lane = this.harness.recordLine(ev);
-      if (lane === null) {
-        this.general(buf.toString('utf8', start, end), lineNo);
-        return true;
-      }
       for (let i = 0; i < ev.length; i++) this.tracker.event(ev[i], lineNo);
       this.tracker.record(lane, front.fields, lineNo, front.site);
       return true;
@@ -131,11 +149,9 @@ export class Analyzer {
           const ev = this.events;
           if (ev.length !== 0) ev.length = 0;
           const lane = this.harness.recordLine(ev);
-          if (lane !== null) {
-            for (let i = 0; i < ev.length; i++) this.tracker.event(ev[i], lineNo);
-            this.tracker.record(lane, f, lineNo);
-            return;
-          }
+          for (let i = 0; i < ev.length; i++) this.tracker.event(ev[i], lineNo);
+          this.tracker.record(lane, f, lineNo);
+          return;
         }
       }
     }
@@ -172,7 +188,7 @@ export class Analyzer {
     while (at >= 0) {
       const next = text.indexOf(MARKER, at + MARKER.length);
       const start = at + MARKER.length;
-      const end = next < 0 ? contentEnd(text) : contentEnd(text.slice(0, next));
+      const end = contentEnd(text, next < 0 ? text.length : next);
       const problem = readRecord(text, start, end, this.fields);
       if (problem !== null) this.tracker.badRecord(lineNo, text.slice(start, Math.min(end, start + 200)), problem);
       else this.apply(lane, this.fields, lineNo);

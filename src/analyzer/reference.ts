@@ -19,13 +19,13 @@ const PY_INT10 = /^[+-]?[0-9](?:_?[0-9])*$/;
 const PY_INT0 = /^[+-]?(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|0(?:_?0)*|[1-9](?:_?[0-9])*)$/;
 
 /** Python's `int(text)`; undefined where Python raises ValueError. */
-export function pyInt10(text: string): number | undefined {
+function pyInt10(text: string): number | undefined {
   const s = text.replace(PY_STRIP, '');
   return PY_INT10.test(s) ? Number(s.replace(/_/g, '')) : undefined;
 }
 
 /** Python's `int(text, base=0)`; undefined where Python raises ValueError. */
-export function pyInt0(text: string): number | undefined {
+function pyInt0(text: string): number | undefined {
   const s = text.replace(PY_STRIP, '').replace(/_/g, '');
   if (!PY_INT0.test(text.replace(PY_STRIP, ''))) return undefined;
   const negative = s.startsWith('-');

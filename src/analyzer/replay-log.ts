@@ -35,8 +35,6 @@ export interface ReplayStream {
   segments: number;
   /** Sizes the log's `init` records give, in order of first appearance. */
   heapSizes: number[];
-  /** Operations of an `alloc` at an address the log still had live (its `free` is missing). */
-  liveAddressOps: Set<number>;
   /** `resize` records of an address not live: ignored. */
   ignoredResizes: number;
 }
@@ -105,6 +103,8 @@ function newSegment(): SegmentState {
 
 export class ReplayLogBuilder {
   private readonly streams = new Map<string, StreamState>();
+  /** The stream of the last record: the next one is nearly always on it (no key string per record). */
+  private last: StreamState | null = null;
   private readonly order: ReplayStream[] = [];
   private readonly siteIds = new Map<string, number>();
   private readonly sites: string[] = [];
@@ -163,6 +163,8 @@ export class ReplayLogBuilder {
   };
 
   private stream(lane: Lane, heap: string | null): StreamState {
+    const last = this.last;
+    if (last !== null && last.stream.lane === lane && last.stream.heap === heap) return last;
     const key = lane + '\0' + (heap ?? '');
     let s = this.streams.get(key);
     if (s === undefined) {
@@ -174,13 +176,13 @@ export class ReplayLogBuilder {
         records: 0,
         segments: 0,
         heapSizes: [],
-        liveAddressOps: new Set(),
         ignoredResizes: 0,
       };
       s = { stream, seg: newSegment(), sizes: [] };
       this.streams.set(key, s);
       this.order.push(stream);
     }
+    this.last = s;
     return s;
   }
 
@@ -231,10 +233,9 @@ export class ReplayLogBuilder {
     const seg = s.seg;
     const id = st.blocks++;
     s.sizes.push(f.size);
-    const op = st.ops.push(OP_ALLOC, f.size, id, site, t, line, f.address);
+    st.ops.push(OP_ALLOC, f.size, id, site, t, line, f.address);
     st.records++;
-    // The log hands out an address it still has live: a free was not logged. The old block stays live in the replay.
-    if (seg.live.has(f.address)) st.liveAddressOps.add(op);
+    // An address the log still has live (a free not logged): the old block stays live in the replay.
     seg.live.set(f.address, id);
     seg.freed.delete(f.address);
   }
@@ -277,7 +278,6 @@ export class ReplayLogBuilder {
     ops.address[i] = f.address;
     s.sizes[p.block] = f.size;
     s.stream.records++;
-    if (s.seg.live.has(f.address)) s.stream.liveAddressOps.add(i);
     s.seg.live.set(f.address, p.block);
     s.seg.freed.delete(f.address);
   }

@@ -5,7 +5,6 @@
  * lanes are wanted here.
  */
 import type { AnalysisFacts } from './facts.js';
-import { DEFAULT_MAX_LINE_BYTES, LineFramer } from './frame.js';
 import { Analyzer, type AnalyzerOptions } from './pipeline.js';
 import { readFileLines } from './read-lines.js';
 import { ReplayLogBuilder, type ReplayLog } from './replay-log.js';
@@ -39,11 +38,6 @@ export function replayLogOfText(text: string): ReplayLog {
 /** The replay log of a file (rejects with the system error when it cannot be read). */
 export async function readReplayLog(path: string): Promise<ReplayLog> {
   const r = replayReader();
-  const framer = new LineFramer({
-    maxLineBytes: DEFAULT_MAX_LINE_BYTES,
-    onLine: (line, n) => r.analyzer.line(line, n),
-    onCut: (n, dropped) => r.analyzer.lineCut(n, dropped, DEFAULT_MAX_LINE_BYTES),
-  });
-  await readFileLines(path, framer);
+  await readFileLines(path, r.analyzer.framer());
   return finishReplayReader(r).log;
 }

@@ -26,6 +26,15 @@ export interface Site {
   leaks: number;
 }
 
+/** One allocation of `size` bytes from the site, in its census (heap blocks and pool blocks alike). */
+export function countAlloc(site: Site, size: number): void {
+  site.allocations++;
+  site.bytes += size;
+  if (size < site.minSize) site.minSize = size;
+  if (size > site.maxSize) site.maxSize = size;
+  if (++site.live > site.maxLive) site.maxLive = site.live;
+}
+
 /** `/abs/root/`-prefixed sites become relative; backslashes are not separators here (sites are printed by C). */
 function relativizer(root: string | null): (site: string) => string {
   if (root === null || root === '') return (s) => s;

@@ -12,7 +12,7 @@
 import { formatAddress, type RecordFields } from '../protocol/records.js';
 import type { HarnessEvent, Lane, Outcome } from '../harness/types.js';
 import { copyString } from './intern.js';
-import { SiteTable, type Site } from './sites.js';
+import { countAlloc, SiteTable, type Site } from './sites.js';
 import { TimelineSampler } from './timeline.js';
 import { blankTest, type AnalysisFacts, type Block, type Diagnostic, type DiagnosticKind, type HeapUsage, type TestFacts } from './facts.js';
 import { PoolTracker } from './pools.js';
@@ -157,7 +157,6 @@ export class Tracker {
   private recordsSeen = false;
   private unreadRecords = 0;
   private noInitReported = false;
-  private lastLine = 0;
   private finished = false;
   private complete = true;
 
@@ -175,7 +174,6 @@ export class Tracker {
 
   /** A harness event other than `input` (that one carries records, see `record`). */
   event(e: HarnessEvent, line: number): void {
-    this.lastLine = line;
     switch (e.type) {
       case 'session-start':
         for (const l of this.lanes.values()) this.endCurrent(l);
@@ -219,7 +217,7 @@ export class Tracker {
         break;
       }
       case 'lane-end':
-        this.endLane(this.lane(e.lane), line);
+        this.endLane(this.lane(e.lane));
         break;
       case 'input':
         break;
@@ -360,7 +358,6 @@ export class Tracker {
    */
   record(laneId: Lane, r: RecordFields, line: number, site: Site | null = null): void {
     this.recordsSeen = true;
-    this.lastLine = line;
     const l = this.lane(laneId);
     if (this.onRecord !== undefined) this.onRecord(laneId, r, line, r.kind === 'test' ? null : (l.current?.facts ?? null));
     if (r.heap !== null && this.pools.isPool(l, r.heap, r.kind)) {
@@ -423,7 +420,7 @@ export class Tracker {
     this.diagnostic(line, 'bad-record', `unparseable record "${truncate(text)}": ${message}`);
   }
 
-  heap(l: LaneState, name: string | null): HeapState {
+  private heap(l: LaneState, name: string | null): HeapState {
     if (name === null && l.defaultHeap !== null) return l.defaultHeap;
     const key = name ?? '';
     let h = l.heaps.get(key);
@@ -459,11 +456,7 @@ export class Tracker {
     b.test[s] = persistent ? NONE : t.id;
     b.freeSite[s] = NONE;
     b.live++;
-    site.allocations++;
-    site.bytes += r.size;
-    if (r.size < site.minSize) site.minSize = r.size;
-    if (r.size > site.maxSize) site.maxSize = r.size;
-    if (++site.live > site.maxLive) site.maxLive = site.live;
+    countAlloc(site, r.size);
     h.lastAlloc = s;
     if (persistent) t.facts.persistent.push(this.blockFacts(b, s, h));
     else t.liveBlocks++;
@@ -542,11 +535,7 @@ export class Tracker {
     seg.current -= b.size(s);
     this.sites.byId(b.site[s]).live--;
     seg.heap.layout?.free(s);
-    const t = b.test[s] === NONE ? null : this.tests[b.test[s]];
-    if (t !== null) {
-      t.liveBlocks--;
-      if (t.ended && t.liveBlocks === 0) this.flush();
-    }
+    if (b.test[s] !== NONE) this.unhold(this.tests[b.test[s]]);
   }
 
   /** The test's usage of heap `h`, opened at its first record there. */
@@ -589,8 +578,7 @@ export class Tracker {
     // The test's peak is one segment's — the fullest heap, by percent when the
     // size is known — so its bytes, heap size and percent always agree.
     const pct = percentOf(current, seg.heapSize);
-    const isFuller = pct !== null ? f.peakPercent === null || pct > f.peakPercent : f.peakPercent === null && current > f.peakBytes;
-    if (isFuller) {
+    if (fullerThan(pct, current, f.peakPercent, f.peakBytes)) {
       f.peakBytes = current;
       f.peakPercent = pct;
       f.heapSize = seg.heapSize;
@@ -682,7 +670,7 @@ export class Tracker {
   }
 
   /** A lane's process ended: its heaps end as at the end of input, its test ends. */
-  private endLane(l: LaneState, _line: number): void {
+  private endLane(l: LaneState): void {
     for (const h of l.heaps.values()) this.closeSegment(h, null);
     this.pools.endLane(l);
     this.endCurrent(l);
@@ -692,7 +680,7 @@ export class Tracker {
 
   /** Ends one input among several (log files): the end of input for its segments and tests. */
   endInput(): void {
-    for (const l of this.lanes.values()) this.endLane(l, this.lastLine);
+    for (const l of this.lanes.values()) this.endLane(l);
     this.session++;
     this.byName = new Map();
     this.namedTests = 0;
@@ -721,7 +709,7 @@ export class Tracker {
   finish(harnesses: AnalysisFacts['harnesses'], linesRead: number): AnalysisFacts {
     if (this.finished) throw new Error('Tracker.finish() was already called: the facts are final');
     this.finished = true;
-    for (const l of this.lanes.values()) this.endLane(l, linesRead);
+    for (const l of this.lanes.values()) this.endLane(l);
     this.source = null; // what is said from here is about the whole input
     this.flush();
     if (!this.recordsSeen) {
@@ -751,27 +739,27 @@ export class Tracker {
     return this.active(l, line);
   }
 
-  /** For the pool tracker: a test's blocks are still live (it is not final yet). */
+  /** A test's blocks are still live (it is not final yet); the pool tracker's blocks too. */
   hold(t: TestState): void {
     t.liveBlocks++;
   }
 
-  /** For the pool tracker: the block held with `hold` is resolved. */
+  /** A block held (`hold`) is resolved: the test may be final now. */
   unhold(t: TestState): void {
     t.liveBlocks--;
     if (t.ended && t.liveBlocks === 0) this.flush();
   }
 
-  /** For the pool tracker. */
-  get lanesState(): Iterable<LaneState> {
-    return this.lanes.values();
-  }
 }
 
 export type { LaneState };
 
+/** Whether a peak of `pct` % (`bytes`) is fuller than one of `thanPct` % (`thanBytes`): by percent when known, a known one first. */
+function fullerThan(pct: number | null, bytes: number, thanPct: number | null, thanBytes: number): boolean {
+  if (pct !== null) return thanPct === null || pct > thanPct;
+  return thanPct === null && bytes > thanBytes;
+}
+
 function fuller(a: HeapUsage, b: HeapUsage): boolean {
-  if (a.peakPercent !== null && b.peakPercent !== null) return a.peakPercent > b.peakPercent;
-  if (a.peakPercent !== null) return true;
-  return b.peakPercent === null && a.peakBytes > b.peakBytes;
+  return fullerThan(a.peakPercent, a.peakBytes, b.peakPercent, b.peakBytes);
 }

@@ -77,7 +77,7 @@ export async function replayCommand(file: string, options: ReplayCommandOptions,
 
   const reader = replayReader();
   const { analyzer } = reader;
-  await readInput(file, io.stdin, { line: (text, lineNo) => analyzer.line(text, lineNo), cut: (lineNo, dropped) => analyzer.lineCut(lineNo, dropped, maxLineBytes) }, maxLineBytes);
+  await readInput(file, io.stdin, analyzer.sink(maxLineBytes), maxLineBytes);
   const { log, facts } = finishReplayReader(reader);
   if (!facts.recordsSeen) io.stderr.write('valground: WARNING: no memory-profiling record (==MP …) was found: nothing to replay\n');
 

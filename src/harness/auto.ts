@@ -50,12 +50,7 @@ export class AutoHarness implements Harness {
   }
 
   recordLine(out: HarnessEvent[]): Lane {
-    const owner = this.owner;
-    if (owner === this.pytest) {
-      this.pytest.activity(MAIN_LANE, out);
-      return MAIN_LANE;
-    }
-    if (owner === this.ctest) return this.ctest.recordLine(out);
+    if (this.owner === this.ctest) return this.ctest.recordLine(out);
     this.activity(MAIN_LANE, out);
     return MAIN_LANE;
   }

@@ -19,14 +19,4 @@ export function lineParts(clean: string): string[] {
   return clean.includes('\r') ? clean.split('\r') : [clean];
 }
 
-/** Where a line's content ends once trailing white space (and `\r`) is dropped. */
-export function contentEnd(line: string): number {
-  let end = line.length;
-  while (end > 0) {
-    const c = line.charCodeAt(end - 1);
-    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) end--;
-    else if (c > 0x7f && /\s/.test(line[end - 1])) end--;
-    else break;
-  }
-  return end;
-}
+export { contentEnd } from '../protocol/records.js';

@@ -14,7 +14,7 @@ import type { Harness, HarnessName } from './types.js';
 
 export * from './types.js';
 export { cleanLine, contentEnd, lineParts } from './clean.js';
-export { PytestAdapter, pytestTokens, nodeIdLength, RECORD_LINE_PREFIX } from './pytest.js';
+export { PytestAdapter, pytestTokens, nodeIdLength } from './pytest.js';
 export { RunFamilyAdapter } from './run-family.js';
 export { CtestAdapter } from './ctest.js';
 export { UnityAdapter } from './unity.js';

@@ -22,7 +22,7 @@
  * only if something happens in it: it is held back until its first record or
  * outcome, so a result character past the last test starts nothing.
  */
-import { EMULATOR_PREFIX, MARKER } from '../protocol/records.js';
+import { EMULATOR_PREFIX, MARKER, RECORD_LINE_PREFIX } from '../protocol/records.js';
 import { MAIN_LANE, type Adapter, type HarnessEvent, type Lane, type LoggerLine, type Outcome } from './types.js';
 
 const LANE = MAIN_LANE;
@@ -253,7 +253,6 @@ export function pytestTokens(head: string, context: PytestContext = NO_CONTEXT):
 }
 
 /** The usual record line: the emulator's prefix, then the record. */
-export const RECORD_LINE_PREFIX = EMULATOR_PREFIX + MARKER;
 
 /** What the adapter knows of the lane's current test. */
 interface Current {

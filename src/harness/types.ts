@@ -87,10 +87,9 @@ export interface Harness extends Adapter {
   /**
    * A line that holds only one clean record (`==MP …`, after the emulator
    * prefix or alone): the lane its record belongs to, with any held-back
-   * test started (events in `out`); or null when the whole line must go
-   * through `line` (the harness reads such lines itself).
+   * test started (events in `out`).
    */
-  recordLine(out: HarnessEvent[]): Lane | null;
+  recordLine(out: HarnessEvent[]): Lane;
   /**
    * Whether the line `buf[start, end)` — holding no record, no SDK error
    * text, no ANSI code and no carriage return before its end, as the

@@ -31,6 +31,9 @@ export const MARKER = '==MP ';
 /** Prefix the device emulator (speculos) puts before the app's printf output. */
 export const EMULATOR_PREFIX = 'seproxyhal: printf: ';
 
+/** How the usual record line starts: the emulator's prefix, then the marker. */
+export const RECORD_LINE_PREFIX = EMULATOR_PREFIX + MARKER;
+
 /** Heap and pool names (`KIND@NAME`). */
 export const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
@@ -136,9 +139,6 @@ export type MemRecord =
   | OverflowRecord
   | DropRecord
   | RefRecord;
-
-/** Kinds the reference script reads; every other one is an extension it crashes on. */
-export const REFERENCE_KINDS: ReadonlySet<RecordKind> = new Set(['init', 'alloc', 'persist', 'free']);
 
 export type FieldType = 'number' | 'address' | 'what';
 export interface KindGrammar {
@@ -739,8 +739,14 @@ export { KINDS as RECORD_KINDS };
 export type LineRecord = { ok: true; record: MemRecord } | { ok: false; message: string; text: string };
 
 /** Where a line's content ends once trailing white space is dropped. */
-function trimmedEnd(text: string, end: number): number {
-  while (end > 0 && /\s/.test(text[end - 1])) end--;
+/** Where `text[0, end)` ends once trailing white space (and `\r`) is dropped. */
+export function contentEnd(text: string, end = text.length): number {
+  while (end > 0) {
+    const c = text.charCodeAt(end - 1);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) end--;
+    else if (c > 0x7f && /\s/.test(text[end - 1])) end--;
+    else break;
+  }
   return end;
 }
 
@@ -762,7 +768,7 @@ export function recordsIn(text: string): LineRecord[] {
   while (at >= 0) {
     const next = text.indexOf(MARKER, at + MARKER.length);
     const start = at + MARKER.length;
-    const end = trimmedEnd(text, next < 0 ? text.length : next);
+    const end = contentEnd(text, next < 0 ? text.length : next);
     const r = parseRecordAt(text, start, Math.max(start, end));
     out.push(typeof r === 'string' ? { ok: false, message: r, text: text.slice(start, Math.min(Math.max(start, end), start + 200)) } : { ok: true, record: r });
     at = next;
