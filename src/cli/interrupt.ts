@@ -7,6 +7,11 @@
  */
 import { constants } from 'node:os';
 
+/** The shell's status for a process ended by `signal`: 128 + its number. */
+export function signalStatus(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
 export class Interrupt {
   private readonly controller = new AbortController();
   private first: NodeJS.Signals | null = null;
@@ -30,7 +35,7 @@ export class Interrupt {
 
   /** 128 + the first signal's number. */
   get status(): number {
-    return 128 + (this.first === null ? 0 : (constants.signals[this.first] ?? 0));
+    return this.first === null ? 128 : signalStatus(this.first);
   }
 
   dispose(): void {

@@ -22,11 +22,11 @@
  *   exited is waited for at most 5 s.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
 import { Writable, type Readable } from 'node:stream';
 import { LineFramer } from '../analyzer/frame.js';
 import { analyzeCommand, type AnalyzeOptions, type Io } from './analyze.js';
 import type { LineSink } from './input.js';
+import { signalStatus } from './interrupt.js';
 
 /** Output written by the command after it exited (a background process holding the pipe) is not waited for forever. */
 export const DRAIN_AFTER_EXIT_MS = 5000;
@@ -57,7 +57,7 @@ interface Ended {
 
 /** Shell convention for a command's status: its exit code, or 128 + signal number. */
 export function statusOf(ended: Ended): number {
-  if (ended.signal !== null) return 128 + (constants.signals[ended.signal] ?? 0);
+  if (ended.signal !== null) return signalStatus(ended.signal);
   return ended.code ?? 0;
 }
 

@@ -49,7 +49,7 @@ const OUTCOME_WORDS: Record<string, Outcome> = {
   XPASS: 'xpass',
   ERROR: 'error',
 };
-const OUTCOME_WORD = /^(PASSED|FAILED|SKIPPED|XFAIL|XPASS|ERROR)/;
+const OUTCOME_WORD = new RegExp(`^(${Object.keys(OUTCOME_WORDS).join('|')})`);
 const COLLECTED = /^(?:collecting \.\.\. )?collected (\d+) items?(.*)$/;
 const DESELECTED = /\/ (\d+) deselected/;
 const SELECTED = /\/ (\d+) selected/;

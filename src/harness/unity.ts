@@ -10,15 +10,26 @@
 import { holdsAscii } from './logger-lines.js';
 import { MAIN_LANE, type Adapter, type HarnessEvent, type LoggerLine, type Outcome } from './types.js';
 
-const RESULT = /^(.+?):(\d+):([^:]+):(PASS|FAIL|IGNORE)(?::.*)?$/;
 const TALLY = /^\d+ Tests \d+ Failures \d+ Ignored$/;
 const DASHES = /^-{5,}$/;
 
 const OUTCOMES: Record<string, Outcome> = { PASS: 'passed', FAIL: 'failed', IGNORE: 'skipped' };
+const VERDICTS = Object.keys(OUTCOMES);
+const RESULT = new RegExp(`^(.+?):(\\d+):([^:]+):(${VERDICTS.join('|')})(?::.*)?$`);
+const VERDICT_MARKS = VERDICTS.map((v) => ':' + v);
 
 /** Cheap test before the regular expression: a result line names its verdict. */
 function mayBeResult(text: string): boolean {
-  return text.includes(':PASS') || text.includes(':FAIL') || text.includes(':IGNORE');
+  return VERDICT_MARKS.some((m) => text.includes(m));
+}
+
+/** The same on bytes, in one pass: a `:` followed by a verdict. */
+function holdsVerdict(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    if (buf[i] !== 0x3a /* : */) continue;
+    for (const v of VERDICTS) if (holdsAscii(buf, i + 1, Math.min(end, i + 1 + v.length), v)) return true;
+  }
+  return false;
 }
 
 export class UnityAdapter implements Adapter {
@@ -50,7 +61,7 @@ export class UnityAdapter implements Adapter {
 
   /** A result line may start like a logger's (`FILE:LINE:NAME:PASS`): quiet only without a verdict in it. */
   quiet(line: LoggerLine): boolean {
-    return !holdsAscii(line.buf, line.start, line.end, ':PASS') && !holdsAscii(line.buf, line.start, line.end, ':FAIL') && !holdsAscii(line.buf, line.start, line.end, ':IGNORE');
+    return !holdsVerdict(line.buf, line.start, line.end);
   }
 
   activity(): void {}
